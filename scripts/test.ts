@@ -1,0 +1,71 @@
+/**
+ * `npm test`: the whole test suite, on a real kernel with real tools.
+ *
+ * 1. Makes sure the system tools the tests drive are installed: on Debian as root it installs them
+ *    with apt-get; anywhere else it stops and names what is missing and the command that installs it.
+ *    Tests never skip silently for lack of a tool.
+ * 2. Mounts tracefs when it is not mounted (as root).
+ * 3. Runs vitest over every test file and closes with one "N passed, N failed" line.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureTracefs } from './lib/tracefs.ts';
+
+/** Debian package → a command (or file) that shows it is installed. */
+const SYSTEM_PACKAGES: Record<string, string> = {
+	clang: 'clang',
+	llvm: 'llvm-strip',
+	'libbpf-dev': '/usr/include/bpf/libbpf.h',
+	bpftool: 'bpftool',
+	bpftrace: 'bpftrace',
+	make: 'make',
+	'qemu-system-x86': 'qemu-system-x86_64',
+	'busybox-static': '/bin/busybox',
+	cpio: 'cpio',
+	zstd: 'zstd',
+	kmod: 'depmod',
+	chromium: 'chromium',
+	'libelf-dev': '/usr/include/libelf.h',
+	'zlib1g-dev': '/usr/include/zlib.h',
+	'pkg-config': 'pkg-config',
+};
+
+function isPresent(probe: string): boolean {
+	if (probe.startsWith('/')) return existsSync(probe);
+	return spawnSync('sh', ['-c', `command -v ${probe}`], { stdio: 'ignore' }).status === 0;
+}
+
+function ensureSystemPackages(): void {
+	const missing = Object.entries(SYSTEM_PACKAGES)
+		.filter(([, probe]) => !isPresent(probe))
+		.map(([pkg]) => pkg);
+	if (missing.length === 0) return;
+	const isRoot = process.getuid?.() === 0;
+	const isDebian = existsSync('/etc/debian_version');
+	const command = `apt-get update && apt-get install -y ${missing.join(' ')}`;
+	if (!isRoot || !isDebian) {
+		console.error(`npm test: missing system packages: ${missing.join(', ')}.\nInstall them as root on Debian/Ubuntu with:\n  ${command}`);
+		process.exit(1);
+	}
+	console.log(`npm test: installing ${missing.join(' ')} with apt-get…`);
+	execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+	execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], {
+		stdio: 'inherit',
+		env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+	});
+}
+
+ensureSystemPackages();
+ensureTracefs();
+
+const report = join(mkdtempSync(join(tmpdir(), 'atlas-test-')), 'vitest.json');
+const run = spawnSync('vitest', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)], {
+	stdio: 'inherit',
+});
+if (existsSync(report)) {
+	const r = JSON.parse(readFileSync(report, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number };
+	console.log(`\n${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`);
+}
+process.exit(run.status ?? 1);
