@@ -1,0 +1,18 @@
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+
+char LICENSE[] SEC("license") = "GPL";
+
+SEC("tracepoint/syscalls/sys_enter_connect")
+int connect_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	struct sockaddr_in6 addr = {}; /* large enough for IPv4 and IPv6 */
+	__u64 addrlen = ctx->args[2];
+
+	/* The bound check gives the verifier a maximum it can prove fits in addr. */
+	if (addrlen > sizeof(addr))
+		addrlen = sizeof(addr);
+	bpf_probe_read_user(&addr, addrlen, (void *)ctx->args[1]);
+	bpf_printk("family %d", addr.sin6_family);
+	return 0;
+}
