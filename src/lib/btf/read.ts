@@ -1,0 +1,218 @@
+/**
+ * A reader of raw BTF (the bytes of /sys/kernel/btf/vmlinux or /sys/kernel/btf/<module>). Pure:
+ * bytes in, types out; no bpftool, so it is a second, independent view to check bpftool against.
+ *
+ * Layout (include/uapi/linux/btf.h): a header (magic 0xeb9f, version, flags, hdr_len, then the
+ * offset and length of the type and string sections, counted from the end of the header), a type
+ * section of variable-length records, and a string section of NUL-terminated names.
+ *
+ * Split BTF (a module's BTF) sits on top of a base (vmlinux): its type ids go on from the base's
+ * last id and its string offsets go on from the end of the base's string section.
+ */
+
+/** BTF_KIND_* numbers. */
+export const BtfKind = {
+	INT: 1, PTR: 2, ARRAY: 3, STRUCT: 4, UNION: 5, ENUM: 6, FWD: 7, TYPEDEF: 8, VOLATILE: 9, CONST: 10,
+	RESTRICT: 11, FUNC: 12, FUNC_PROTO: 13, VAR: 14, DATASEC: 15, FLOAT: 16, DECL_TAG: 17, TYPE_TAG: 18, ENUM64: 19,
+} as const;
+export type BtfKindNumber = (typeof BtfKind)[keyof typeof BtfKind];
+
+export interface BtfMember {
+	name: string;
+	type: number;
+	bitOffset: number;
+	/** Width in bits of a bitfield member, 0 for a plain member. */
+	bitfieldSize: number;
+}
+
+export interface BtfParam {
+	name: string;
+	type: number;
+}
+
+/** One type record. Fields that a kind does not use are absent. */
+export interface BtfType {
+	id: number;
+	kind: BtfKindNumber;
+	name: string;
+	/** Byte size (INT, STRUCT, UNION, ENUM, ENUM64, FLOAT, DATASEC). */
+	size?: number;
+	/** The type referred to (PTR, TYPEDEF, qualifiers, FUNC, VAR, DECL_TAG, TYPE_TAG; FUNC_PROTO's return type). */
+	type?: number;
+	/** FWD and the struct/union/enum kind flag: a forward declaration of a union rather than a struct. */
+	kindFlag: boolean;
+	/** INT: width in bits and signedness. */
+	bits?: number;
+	signed?: boolean;
+	/** ARRAY */
+	elementType?: number;
+	length?: number;
+	/** STRUCT, UNION */
+	members?: BtfMember[];
+	/** FUNC_PROTO */
+	params?: BtfParam[];
+}
+
+export interface Btf {
+	/** Types of this object only, by id; a split BTF's first id is its base's last id + 1. */
+	readonly types: ReadonlyMap<number, BtfType>;
+	/** The first type id defined here (1 for a base BTF). */
+	readonly firstId: number;
+	readonly base: Btf | null;
+	/** A type by id, looking through to the base for a split BTF; throws on an unknown id. */
+	get(id: number): BtfType;
+	/** The string at an offset, looking through to the base for a split BTF. */
+	string(offset: number): string;
+	/** One past the last string offset (a split BTF's strings start here). */
+	readonly stringsEnd: number;
+}
+
+/** Bytes that are not BTF, or BTF that contradicts itself: says where. */
+export class BtfError extends Error {
+	constructor(source: string, message: string) {
+		super(`${source}: ${message}`);
+		this.name = 'BtfError';
+	}
+}
+
+const MAGIC = 0xeb9f;
+const VOID: BtfType = { id: 0, kind: BtfKind.INT, name: 'void', kindFlag: false };
+
+/**
+ * Parses raw BTF. `source` names the input in errors. For a module's split BTF pass the parsed
+ * vmlinux as `base`.
+ */
+export function parseBtf(bytes: Uint8Array, source: string, base: Btf | null = null): Btf {
+	if (bytes.length < 24) throw new BtfError(source, `only ${bytes.length} bytes: too short for a BTF header`);
+	const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	let little = true;
+	if (view.getUint16(0, true) !== MAGIC) {
+		if (view.getUint16(0, false) !== MAGIC) throw new BtfError(source, 'no BTF magic 0xeb9f at the start: not a raw BTF file');
+		little = false;
+	}
+	const u32 = (at: number) => view.getUint32(at, little);
+	const hdrLen = u32(4);
+	const typeOff = hdrLen + u32(8);
+	const typeLen = u32(12);
+	const strOff = hdrLen + u32(16);
+	const strLen = u32(20);
+	if (typeOff + typeLen > bytes.length || strOff + strLen > bytes.length) {
+		throw new BtfError(source, `sections run past the end of the data (${bytes.length} bytes): truncated copy?`);
+	}
+
+	const decoder = new TextDecoder();
+	const baseStrLen = base ? base.stringsEnd : 0;
+	const name = (off: number): string => {
+		if (base && off < baseStrLen) return base.string(off);
+		const start = strOff + off - baseStrLen;
+		if (start >= strOff + strLen) throw new BtfError(source, `string offset ${off} is outside the string section`);
+		let end = start;
+		while (end < strOff + strLen && bytes[end] !== 0) end++;
+		return decoder.decode(bytes.subarray(start, end));
+	};
+
+	const types = new Map<number, BtfType>();
+	const firstId = base ? lastId(base) + 1 : 1;
+	let id = firstId;
+	let at = typeOff;
+	const end = typeOff + typeLen;
+	while (at < end) {
+		const info = u32(at + 4);
+		const vlen = info & 0xffff;
+		const kind = ((info >>> 24) & 0x1f) as BtfKindNumber;
+		const kindFlag = info >>> 31 === 1;
+		const sizeOrType = u32(at + 8);
+		const t: BtfType = { id, kind, name: name(u32(at)), kindFlag };
+		at += 12;
+		switch (kind) {
+			case BtfKind.INT: {
+				const enc = u32(at);
+				t.size = sizeOrType;
+				t.bits = enc & 0xff;
+				t.signed = ((enc >>> 24) & 0x1) !== 0;
+				at += 4;
+				break;
+			}
+			case BtfKind.ARRAY:
+				t.elementType = u32(at);
+				t.length = u32(at + 8);
+				at += 12;
+				break;
+			case BtfKind.STRUCT:
+			case BtfKind.UNION:
+				t.size = sizeOrType;
+				t.members = [];
+				for (let i = 0; i < vlen; i++, at += 12) {
+					const offset = u32(at + 8);
+					t.members.push({
+						name: name(u32(at)),
+						type: u32(at + 4),
+						bitOffset: kindFlag ? offset & 0xffffff : offset,
+						bitfieldSize: kindFlag ? offset >>> 24 : 0,
+					});
+				}
+				break;
+			case BtfKind.ENUM:
+				t.size = sizeOrType;
+				at += 8 * vlen;
+				break;
+			case BtfKind.ENUM64:
+				t.size = sizeOrType;
+				at += 12 * vlen;
+				break;
+			case BtfKind.FUNC_PROTO:
+				t.type = sizeOrType;
+				t.params = [];
+				for (let i = 0; i < vlen; i++, at += 8) t.params.push({ name: name(u32(at)), type: u32(at + 4) });
+				break;
+			case BtfKind.VAR:
+				t.type = sizeOrType;
+				at += 4;
+				break;
+			case BtfKind.DATASEC:
+				t.size = sizeOrType;
+				at += 12 * vlen;
+				break;
+			case BtfKind.DECL_TAG:
+				t.type = sizeOrType;
+				at += 4;
+				break;
+			case BtfKind.FLOAT:
+				t.size = sizeOrType;
+				break;
+			case BtfKind.PTR:
+			case BtfKind.FWD:
+			case BtfKind.TYPEDEF:
+			case BtfKind.VOLATILE:
+			case BtfKind.CONST:
+			case BtfKind.RESTRICT:
+			case BtfKind.FUNC:
+			case BtfKind.TYPE_TAG:
+				t.type = sizeOrType;
+				break;
+			default:
+				throw new BtfError(source, `type ${id} at byte ${at - 12} has unknown kind ${kind as number}; this reader knows kinds 1–19`);
+		}
+		types.set(id++, t);
+	}
+	if (at !== end) throw new BtfError(source, `the last type record runs ${at - end} bytes past the type section`);
+
+	return {
+		types,
+		firstId,
+		base,
+		get(typeId: number): BtfType {
+			if (typeId === 0) return VOID;
+			if (typeId < firstId && base) return base.get(typeId);
+			const t = types.get(typeId);
+			if (!t) throw new BtfError(source, `type id ${typeId} does not exist (ids run ${firstId}–${id - 1})`);
+			return t;
+		},
+		string: name,
+		stringsEnd: baseStrLen + strLen,
+	};
+}
+
+function lastId(btf: Btf): number {
+	return btf.firstId + btf.types.size - 1;
+}
