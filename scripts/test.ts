@@ -30,6 +30,8 @@ const SYSTEM_PACKAGES: Record<string, string> = {
 	'libelf-dev': '/usr/include/libelf.h',
 	'zlib1g-dev': '/usr/include/zlib.h',
 	'pkg-config': 'pkg-config',
+	gcc: 'cc',
+	python3: '/usr/bin/python3',
 };
 
 function isPresent(probe: string): boolean {
