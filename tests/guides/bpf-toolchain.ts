@@ -3,7 +3,7 @@
  * Missing tools fail with a message naming them (npm test installs them first; see scripts/test.ts).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 
@@ -72,6 +72,8 @@ export interface LoadResult {
 	loaded: boolean;
 	/** bpftool's and libbpf's output, which carries the verifier log when loading fails. */
 	log: string;
+	/** The loaded programs as the kernel reports them, sorted by name. */
+	programs: { name: string; type: string }[];
 }
 
 /** Loads every program of an object through the verifier (bpftool prog loadall), then unloads them. */
@@ -79,6 +81,14 @@ export function loadAll(object: string): LoadResult {
 	requireTool('bpftool', 'bpftool');
 	const pinDir = `/sys/fs/bpf/atlas-guides-${process.pid}-${basename(object, '.o').replace(/\W/g, '_')}`;
 	const run = spawnSync('bpftool', ['prog', 'loadall', object, pinDir], { encoding: 'utf8' });
+	const programs = existsSync(pinDir)
+		? readdirSync(pinDir)
+				.sort()
+				.map((pin) => {
+					const shown = JSON.parse(execFileSync('bpftool', ['-j', 'prog', 'show', 'pinned', join(pinDir, pin)], { encoding: 'utf8' }));
+					return { name: shown.name as string, type: shown.type as string };
+				})
+		: [];
 	spawnSync('rm', ['-rf', pinDir]);
-	return { loaded: run.status === 0, log: `${run.stdout}${run.stderr}` };
+	return { loaded: run.status === 0, log: `${run.stdout}${run.stderr}`, programs };
 }

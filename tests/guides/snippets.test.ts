@@ -5,7 +5,7 @@
  */
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { listSnippets, readSnippet, SNIPPET_DIR } from '../../src/components/guide/snippets.ts';
+import { listSnippets, readSnippet, snippetPrograms, SNIPPET_DIR } from '../../src/components/guide/snippets.ts';
 import { compileBpf, loadAll, requireRoot, vmlinuxDir, type Compiled } from './bpf-toolchain.ts';
 
 const files = listSnippets();
@@ -35,6 +35,9 @@ describe('guide snippets', () => {
 			it(`${file} loads`, () => {
 				const result = loadAll(compiled.get(file)!.object);
 				expect(result.loaded, `${join(SNIPPET_DIR, file)} was rejected:\n${result.log}`).toBe(true);
+				// The guide's table of programs and their kernel program types is derived from the source.
+				const expected = snippetPrograms(snippet).map(({ name, type }) => ({ name, type }));
+				expect(result.programs).toEqual(expected.sort((a, b) => (a.name < b.name ? -1 : 1)));
 			});
 		} else {
 			it(`${file} is rejected with "${snippet.verifierError}"`, () => {

@@ -51,3 +51,33 @@ export function listSnippets(root = '.'): string[] {
 		.map((f) => relative(base, join(base, f)))
 		.sort();
 }
+
+/** One BPF program a snippet defines. */
+export interface SnippetProgram {
+	/** The C function name, which is also the program's name in the kernel. */
+	name: string;
+	/** The SEC() string, e.g. `tp/sched/sched_process_exec`. */
+	section: string;
+	/** The kernel's program type for that section, as `bpftool prog show` prints it. */
+	type: string;
+}
+
+/** libbpf's section prefixes the guides use, and the program type each one loads as. */
+const SECTION_TYPES: [prefix: string, type: string][] = [
+	['tracepoint/', 'tracepoint'],
+	['tp/', 'tracepoint'],
+	['raw_tracepoint/', 'raw_tracepoint'],
+	['raw_tp/', 'raw_tracepoint'],
+	['tp_btf/', 'tracing'],
+];
+
+const PROGRAM = /SEC\("([^"]+)"\)\s*\nint\s+(?:BPF_PROG\(\s*)?(\w+)/g;
+
+/** The programs a snippet defines, in source order (maps and the license are not programs). */
+export function snippetPrograms(snippet: Snippet): SnippetProgram[] {
+	return [...snippet.code.matchAll(PROGRAM)].map(([, section, name]) => {
+		const type = SECTION_TYPES.find(([prefix]) => section!.startsWith(prefix))?.[1];
+		if (!type) throw new Error(`${snippet.file}: SEC("${section}") is not a section the guides explain`);
+		return { name: name!, section: section!, type };
+	});
+}
