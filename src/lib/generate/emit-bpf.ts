@@ -1,0 +1,350 @@
+/** `<prog>.bpf.c`: the kernel side. One handler per tracepoint that fills a record and sends it on. */
+import { describeKernel } from './kernel.ts';
+import { cCommentText, cString } from './names.ts';
+import type { CtxPlan, EventPlan, FieldPlan, ProgramPlan } from './plan.ts';
+
+/** Lines of C, indented with tabs. */
+type Lines = string[];
+
+const indent = (lines: Lines, depth = 1): Lines => lines.map((l) => (l === '' ? l : `${'\t'.repeat(depth)}${l}`));
+
+/** An expression for the address of a field in ctx: the member's address, or ctx plus the byte offset. */
+const addressOf = (path: string | null, offset: number) => (path === null ? `(void *)ctx + ${offset}` : `&ctx->${path}`);
+
+/** A pointer held in a ctx member (a portable struct holds it as an integer). */
+const pointerIn = (path: string) => `(const void *)(unsigned long)ctx->${path}`;
+
+function readField(f: FieldPlan): Lines {
+	const dst = `r->${f.name}`;
+	const path = f.path as string; // only 'value'/'copy' reads may lack a path (planProgram guarantees it)
+	switch (f.read) {
+		case 'value':
+			if (f.show === 'address') return [`${dst} = (unsigned long)ctx->${path};`];
+			return [`${dst} = ${f.cast ? `(${f.cast})` : ''}ctx->${path};`];
+		case 'copy':
+			return [`bpf_probe_read_kernel(&${dst}, sizeof(${dst}), ${addressOf(f.path, f.field.offset)});`];
+		case 'loc-string':
+		case 'loc-bytes': {
+			// The locator holds (length << 16 | offset); __rel_loc offsets count from the end of the locator.
+			const start = f.field.dynamic === 'rel_loc' ? `(void *)&ctx->${path} + 4` : '(void *)ctx';
+			const from = `${start} + (ctx->${path} & 0xffff)`;
+			if (f.read === 'loc-string') return [`bpf_probe_read_kernel_str(${dst}, sizeof(${dst}), ${from});`];
+			return [
+				`r->${f.lengthName} = ctx->${path} >> 16;`,
+				`bpf_probe_read_kernel(${dst}, bounded(r->${f.lengthName}, sizeof(${dst})), ${from});`,
+			];
+		}
+		case 'user-string':
+			return [`bpf_probe_read_user_str(${dst}, sizeof(${dst}), ${pointerIn(path)});`];
+		case 'kernel-string':
+			return [`bpf_probe_read_kernel_str(${dst}, sizeof(${dst}), ${pointerIn(path)});`];
+		case 'sockaddr':
+			return [
+				'{',
+				`\t__u64 len = bounded(ctx->${f.lengthPath}, sizeof(${dst}));`,
+				'',
+				`\tr->${f.lengthName} = len;`,
+				`\tbpf_probe_read_user(${dst}, len, ${pointerIn(path)});`,
+				'}',
+			];
+		case 'argv': {
+			const [entries] = f.dims as [number, number];
+			return [
+				'{',
+				'\t/* A NULL-terminated array of pointers into user memory: read its first entries. */',
+				`\tconst char *const *argv = ${pointerIn(path)};`,
+				'\tint more = 1;',
+				'',
+				`\tfor (int i = 0; i < ${entries}; i++) {`,
+				'\t\tconst char *arg = NULL;',
+				'',
+				`\t\t${dst}[i][0] = '\\0';`,
+				'\t\tif (more && !bpf_probe_read_user(&arg, sizeof(arg), &argv[i]) && arg)',
+				`\t\t\tbpf_probe_read_user_str(${dst}[i], sizeof(${dst}[i]), arg);`,
+				'\t\telse',
+				'\t\t\tmore = 0;',
+				'\t}',
+				'}',
+			];
+		}
+	}
+}
+
+/** bpf_printk takes at most three values, and kernels before 5.13 at most one %s: split a record into such lines. */
+function printkLines(p: EventPlan): Lines {
+	const pieces: { text: string; args: string[]; strings: number }[] = [];
+	const fields: { name: string; show: FieldPlan['show']; expr: string; f?: FieldPlan }[] = p.fields.map((f) => ({ name: f.name, show: f.show, expr: `r->${f.name}`, f }));
+	if (p.exit) fields.push({ name: p.exit.retName, show: 'errno', expr: `r->${p.exit.retName}` });
+	for (const { name, show, expr, f } of fields) {
+		switch (show) {
+			case 'signed':
+			case 'errno':
+				pieces.push({ text: `${name}=%lld`, args: [`(long long)${expr}`], strings: 0 });
+				break;
+			case 'unsigned':
+			case 'bool':
+				pieces.push({ text: `${name}=%llu`, args: [`(unsigned long long)${expr}`], strings: 0 });
+				break;
+			case 'hex':
+			case 'octal':
+			case 'address':
+				pieces.push({ text: `${name}=0x%llx`, args: [`(unsigned long long)${expr}`], strings: 0 });
+				break;
+			case 'dev':
+				pieces.push({ text: `${name}=%u:%u`, args: [`${expr} >> 20`, `${expr} & 0xfffff`], strings: 0 });
+				break;
+			case 'string':
+			case 'chars':
+				pieces.push({ text: `${name}=%s`, args: [expr], strings: 1 });
+				break;
+			case 'argv':
+				pieces.push({ text: `${name}[0]=%s`, args: [`${expr}[0]`], strings: 1 });
+				break;
+			case 'sockaddr':
+				// sa_family in host order, then the port in network order (the same place for IPv4 and IPv6).
+				pieces.push({ text: `${name}.family=%u port=%u`, args: [`${expr}[0] | ${expr}[1] << 8`, `${expr}[2] << 8 | ${expr}[3]`], strings: 0 });
+				break;
+			default: {
+				// Arrays: their first elements.
+				const shown = Math.min(3, (f?.dims[0] ?? 0) / (f?.read === 'loc-bytes' ? (f?.elementSize ?? 1) : 1));
+				const cast = f?.elementSigned ? '(long long)' : '(unsigned long long)';
+				const elements = f?.read === 'loc-bytes' && (f?.elementSize ?? 1) > 1 ? `((__u${(f?.elementSize ?? 1) * 8} *)${expr})` : expr;
+				const spec = f?.elementSigned ? '%lld' : '%llu';
+				const more = (f?.dims[0] ?? 0) > shown ? ' ...' : '';
+				pieces.push({ text: `${name}=[${Array(shown).fill(spec).join(' ')}${more}]`, args: Array.from({ length: shown }, (_, i) => `${cast}${elements}[${i}]`), strings: 0 });
+			}
+		}
+	}
+	const calls: Lines = [];
+	let text: string[] = [];
+	let args: string[] = [];
+	let strings = 0;
+	const flush = () => {
+		if (text.length === 0) return;
+		calls.push(`bpf_printk(${cString(`${p.event.name}: ${text.join(' ')}`)}${args.map((a) => `, ${a}`).join('')});`);
+		text = [];
+		args = [];
+		strings = 0;
+	};
+	for (const piece of pieces) {
+		if (args.length + piece.args.length > 3 || strings + piece.strings > 1) flush();
+		text.push(piece.text);
+		args.push(...piece.args);
+		strings += piece.strings;
+	}
+	flush();
+	if (calls.length === 0) calls.push(`bpf_printk(${cString(`${p.event.name}`)});`);
+	// Fixed char arrays need not end in NUL; %s must stop inside them.
+	const terminate = p.fields.filter((f) => f.show === 'chars').map((f) => `r->${f.name}[sizeof(r->${f.name}) - 1] = '\\0';`);
+	return [...terminate, ...calls];
+}
+
+function sendRecord(plan: ProgramPlan, p: EventPlan): Lines {
+	switch (plan.transport) {
+		case 'ringbuf':
+			return ['bpf_ringbuf_output(&events, r, sizeof(*r), 0);'];
+		case 'perfbuf':
+			return ['bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, r, sizeof(*r));'];
+		case 'printk':
+			return printkLines(p);
+	}
+}
+
+const ctxType = (ctx: CtxPlan) => `struct ${ctx.struct}`;
+
+function portableStruct(p: { event: EventPlan['event'] }, ctx: Extract<CtxPlan, { kind: 'portable' }>): Lines {
+	const e = p.event;
+	const why = ctx.fallback ? [` * Declared here because ${cCommentText(ctx.fallback)}.`] : [];
+	return [
+		'/*',
+		` * The record of ${e.category}:${e.name} as its format file lays it out, so no vmlinux.h is needed.`,
+		` * Kernels with exactly this layout: ${ctx.sameLayoutOn.join(', ')}.`,
+		...why,
+		' * A tracepoint program may not read the common_* header (the first 8 bytes); it is here for the offsets.',
+		' */',
+		`struct ${ctx.struct} {`,
+		...ctx.members.map((m) => `\t${m.declaration};${m.source ? `\t/* ${cCommentText(m.source)} */` : ''}`),
+		'};',
+		...ctx.members
+			.filter((m) => m.name !== null)
+			.map((m) => `_Static_assert(__builtin_offsetof(struct ${ctx.struct}, ${m.name}) == ${m.offset}, ${cString(`${m.name} must sit at offset ${m.offset}`)});`),
+	];
+}
+
+function enterHandler(plan: ProgramPlan, p: EventPlan): Lines {
+	const e = p.event;
+	const body: Lines = [
+		'__u32 zero = 0;',
+		`struct ${p.recordStruct} *r = bpf_map_lookup_elem(&${p.scratchMap}, &zero);`,
+		'',
+		`if (!r || !fill_header(&r->header, ${p.kind}))`,
+		'\treturn 0;',
+		...p.fields.flatMap(readField),
+	];
+	if (p.exit) {
+		body.push(
+			`/* Keep the arguments until ${p.exit.event.name} brings the return value. */`,
+			'__u64 id = bpf_get_current_pid_tgid();',
+			`bpf_map_update_elem(&${p.exit.pendingMap}, &id, r, BPF_ANY);`,
+		);
+	} else {
+		body.push(...sendRecord(plan, p));
+	}
+	body.push('return 0;');
+	return [
+		`/* ${cCommentText(`${e.category}:${e.name}`)}: ${p.fields.length} of ${e.format.fields.length} fields recorded. */`,
+		`SEC(${cString(p.section)})`,
+		`int ${p.handler}(${ctxType(p.ctx)} *ctx)`,
+		'{',
+		...indent(body),
+		'}',
+	];
+}
+
+function exitHandler(plan: ProgramPlan, p: EventPlan): Lines {
+	const x = p.exit;
+	if (!x) return [];
+	const ret = x.retPath === null ? null : `ctx->${x.retPath}`;
+	return [
+		`/* ${x.event.category}:${x.event.name}: completes the record kept by ${p.handler}. */`,
+		`SEC(${cString(x.section)})`,
+		`int ${x.handler}(${ctxType(x.ctx)} *ctx)`,
+		'{',
+		...indent([
+			'__u64 id = bpf_get_current_pid_tgid();',
+			`struct ${p.recordStruct} *r = bpf_map_lookup_elem(&${x.pendingMap}, &id);`,
+			'',
+			'if (!r)',
+			'\treturn 0;',
+			ret === null ? `bpf_probe_read_kernel(&r->${x.retName}, sizeof(r->${x.retName}), (void *)ctx + ${x.retOffset});` : `r->${x.retName} = ${ret};`,
+			...sendRecord(plan, p),
+			`bpf_map_delete_elem(&${x.pendingMap}, &id);`,
+			'return 0;',
+		]),
+		'}',
+	];
+}
+
+function maps(plan: ProgramPlan): Lines {
+	const out: Lines = [];
+	if (plan.transport === 'ringbuf') {
+		out.push('/* Records travel to the loader through this ring buffer. */', 'struct {', '\t__uint(type, BPF_MAP_TYPE_RINGBUF);', '\t__uint(max_entries, 256 * 1024);', '} events SEC(".maps");', '');
+	} else if (plan.transport === 'perfbuf') {
+		out.push(
+			'/* Records travel to the loader through per-CPU perf buffers (BPF ring buffers need Linux 5.8). */',
+			'struct {',
+			'\t__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);',
+			'\t__uint(key_size, sizeof(__u32));',
+			'\t__uint(value_size, sizeof(__u32));',
+			'} events SEC(".maps");',
+			'',
+		);
+	}
+	for (const p of plan.events) {
+		out.push(
+			'/* A record may be larger than the 512-byte BPF stack, so it is assembled in this per-CPU slot. */',
+			'struct {',
+			'\t__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);',
+			'\t__uint(max_entries, 1);',
+			'\t__type(key, __u32);',
+			`\t__type(value, struct ${p.recordStruct});`,
+			`} ${p.scratchMap} SEC(".maps");`,
+			'',
+		);
+		if (p.exit) {
+			out.push(
+				`/* Records of ${p.event.name} waiting for their return value, by pid_tgid (one call in progress per thread). */`,
+				'struct {',
+				'\t__uint(type, BPF_MAP_TYPE_HASH);',
+				'\t__uint(max_entries, 10240);',
+				'\t__type(key, __u64);',
+				`\t__type(value, struct ${p.recordStruct});`,
+				`} ${p.exit.pendingMap} SEC(".maps");`,
+				'',
+			);
+		}
+	}
+	return out;
+}
+
+function fillHeader(plan: ProgramPlan): Lines {
+	const { filterPid, filterComm } = plan.options;
+	const out: Lines = [];
+	if (filterPid || filterComm) {
+		out.push('/* Filters the loader sets from its command line before loading; zero means "every task". */');
+		if (filterPid) out.push('const volatile __u32 target_tgid = 0;\t/* -p PID */');
+		if (filterComm) out.push('const volatile char target_comm[16] = {};\t/* -c COMM */');
+		out.push('');
+	}
+	out.push(
+		`/* Fills in the header of a record; returns 0 when the current task is filtered out. */`,
+		'static __always_inline int fill_header(struct record_header *h, __u32 kind)',
+		'{',
+		'\t__u64 pid_tgid = bpf_get_current_pid_tgid();',
+		'',
+		'\th->kind = kind;',
+		'\th->pid = pid_tgid >> 32;',
+		'\th->tid = (__u32)pid_tgid;',
+		'\tbpf_get_current_comm(h->comm, sizeof(h->comm));',
+	);
+	if (filterPid) out.push('\tif (target_tgid && h->pid != target_tgid)', '\t\treturn 0;');
+	if (filterComm) {
+		out.push(
+			'\tif (target_comm[0]) {',
+			'\t\tfor (int i = 0; i < sizeof(h->comm); i++) {',
+			'\t\t\tif (h->comm[i] != target_comm[i])',
+			'\t\t\t\treturn 0;',
+			'\t\t\tif (!h->comm[i])',
+			'\t\t\t\tbreak;',
+			'\t\t}',
+			'\t}',
+		);
+	}
+	out.push('\treturn 1;', '}', '');
+	return out;
+}
+
+const needsBounded = (plan: ProgramPlan) => plan.events.some((p) => p.fields.some((f) => f.read === 'sockaddr' || f.read === 'loc-bytes'));
+
+export function emitBpf(plan: ProgramPlan): string {
+	const events = plan.events.flatMap((p) => [`${p.event.category}:${p.event.name}${p.exit ? ` (paired with ${p.exit.event.name})` : ''}`]);
+	const out: Lines = [
+		'// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause',
+		'/*',
+		` * ${plan.name}.bpf.c: the kernel side of ${plan.name}. It records`,
+		...events.map((e) => ` *   ${cCommentText(e)}`),
+		` * Generated by Tracepoint Atlas from the format files of kernel ${cCommentText(describeKernel(plan.kernel))}.`,
+		' */',
+		plan.usesVmlinux ? '#include "vmlinux.h"' : '#include <linux/bpf.h>',
+		'#include <bpf/bpf_helpers.h>',
+		`#include "${plan.name}.h"`,
+		'',
+		'char LICENSE[] SEC("license") = "Dual BSD/GPL";',
+		'',
+		...fillHeader(plan),
+	];
+	if (needsBounded(plan)) {
+		out.push(
+			'/*',
+			' * A length the verifier can prove is at most `max`, for helpers that copy a variable number of bytes.',
+			' * 64 bits wide, so the compiler tests and passes on the same register (a 32-bit copy would lose the bound).',
+			' */',
+			'static __always_inline __u64 bounded(__u64 len, __u64 max)',
+			'{',
+			'\tif (len > max)',
+			'\t\tlen = max;',
+			'\treturn len;',
+			'}',
+			'',
+		);
+	}
+	out.push(...maps(plan));
+	for (const p of plan.events) {
+		for (const [ctx, owner] of [[p.ctx, p], [p.exit?.ctx, p.exit]] as const) {
+			if (ctx?.kind === 'portable' && owner) out.push(...portableStruct(owner, ctx), '');
+		}
+		out.push(...enterHandler(plan, p), '');
+		if (p.exit) out.push(...exitHandler(plan, p), '');
+	}
+	return out.join('\n');
+}

@@ -1,0 +1,60 @@
+/** `<prog>.h`: the records the BPF side sends and the loader prints, shared by both. */
+import { cCommentText } from './names.ts';
+import type { EventPlan, FieldPlan, ProgramPlan } from './plan.ts';
+
+/** `__s32 fd`, `char filename[256]`, `char argv[4][128]`. */
+export function recordDeclaration(f: FieldPlan): string {
+	return `${f.type} ${f.name}${f.dims.map((d) => `[${d}]`).join('')}`;
+}
+
+const READ_NOTES: Partial<Record<FieldPlan['read'], string>> = {
+	'user-string': 'the string it points to (user memory)',
+	'kernel-string': 'the string it points to',
+	'loc-string': 'the string stored in the record',
+	'loc-bytes': 'the first bytes of the array stored in the record',
+	sockaddr: 'the address it points to',
+	argv: 'the first arguments it points to',
+};
+
+function recordMembers(p: EventPlan): string[] {
+	const lines = ['\tstruct record_header header;'];
+	for (const f of p.fields) {
+		const note = READ_NOTES[f.read];
+		lines.push(`\t${recordDeclaration(f)};\t/* ${cCommentText(f.field.declaration)}${note ? `: ${note}` : ''} */`);
+		if (f.lengthName) lines.push(`\t__u32 ${f.lengthName};\t/* bytes of ${f.name} the kernel had */`);
+	}
+	if (p.exit) lines.push(`\t__s64 ${p.exit.retName};\t/* the return value, from ${p.exit.event.name} */`);
+	return lines;
+}
+
+export function emitHeader(plan: ProgramPlan): string {
+	const guard = `${plan.name.toUpperCase()}_H`;
+	const out = [
+		'/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */',
+		'/*',
+		` * ${plan.name}.h: the records ${plan.name}.bpf.c sends and ${plan.name}.c prints.`,
+		' * Include it after vmlinux.h or <linux/bpf.h> (BPF side) or <linux/types.h> (user side): they define __u32 and the rest.',
+		' */',
+		`#ifndef ${guard}`,
+		`#define ${guard}`,
+		'',
+		'/* Which event a record comes from. */',
+		'enum record_kind {',
+		...plan.events.map((p, i) => `\t${p.kind} = ${i + 1},`),
+		'};',
+		'',
+		'/* The start of every record: which event, and the task it happened in. */',
+		'struct record_header {',
+		'\t__u32 kind;\t/* enum record_kind */',
+		'\t__u32 pid;\t/* process id (the kernel calls it tgid) */',
+		'\t__u32 tid;\t/* thread id (the kernel calls it pid) */',
+		'\tchar comm[16];\t/* command name, TASK_COMM_LEN bytes */',
+		'};',
+	];
+	for (const p of plan.events) {
+		const paired = p.exit ? `, with the return value of ${p.exit.event.category}:${p.exit.event.name}` : '';
+		out.push('', `/* ${p.event.category}:${p.event.name}${paired}. */`, `struct ${p.recordStruct} {`, ...recordMembers(p), '};');
+	}
+	out.push('', `#endif /* ${guard} */`, '');
+	return out.join('\n');
+}

@@ -1,0 +1,461 @@
+/**
+ * The plan of a generated program: for every event, which ctx type it uses and, for every recorded
+ * field, how the BPF side reads it, how it is stored in the record and how the loader shows it.
+ * The emitters (.bpf.c, .c, .h, README) only render this plan, so they cannot disagree.
+ */
+import type { ContextStruct, Event, EventFormat, Field, Provenance, StructMember } from '../../schemas/snapshot.ts';
+import { hasRingBuffer } from './kernel.ts';
+import { cIdentifier, scopeNamer } from './names.ts';
+import { GenerateError, type GeneratorOptions } from './options.ts';
+
+/** How the BPF program reads a field. */
+export type Read =
+	/** A scalar loaded straight from ctx (`r->fd = (int)ctx->args[0]`). */
+	| 'value'
+	/** Bytes copied out of the record with bpf_probe_read_kernel (fixed arrays, odd sizes, unaligned scalars). */
+	| 'copy'
+	/** A `__data_loc`/`__rel_loc` char[]: a string stored inside the record itself. */
+	| 'loc-string'
+	/** Another `__data_loc`/`__rel_loc` array: its length and its first bytes. */
+	| 'loc-bytes'
+	/** A syscall's `char *` argument: a string in user memory. */
+	| 'user-string'
+	/** A `char *` of a kernel event: a string in kernel memory (usually a constant like a function name). */
+	| 'kernel-string'
+	/** A syscall's `struct sockaddr *` argument, read as many bytes as its length argument says. */
+	| 'sockaddr'
+	/** A syscall's `argv`: the first few argument strings. */
+	| 'argv';
+
+/** How the loader shows a value. */
+export type Show =
+	| 'signed' | 'unsigned' | 'hex' | 'octal' | 'bool' | 'dev' | 'errno' | 'address'
+	| 'string' | 'chars' | 'argv'
+	| 'ipv4' | 'ipv6' | 'mac' | 'sockaddr' | 'bytes' | 'array';
+
+/** One recorded field. */
+export interface FieldPlan {
+	/** The field as the format file gives it. */
+	field: Field;
+	/** Member name in the record. */
+	name: string;
+	read: Read;
+	show: Show;
+	/** C type of the record member, or of its elements for an array: `__s64`, `char`, `__u8`. */
+	type: string;
+	/** Array dimensions of the record member: [] for a scalar, [n], or [entries, bytes] for argv. */
+	dims: number[];
+	/** Where the field sits in ctx as a member path (`fd`, `args[1]`, `__data_loc_filename`), or null to read it by offset. */
+	path: string | null;
+	/** A cast applied to a 'value' read: the declared C type of a syscall argument (`int` for `int fd`). */
+	cast: string | null;
+	/** Record member holding a byte count ('sockaddr', 'loc-bytes'). */
+	lengthName: string | null;
+	/** ctx path of the syscall argument that holds a 'sockaddr' field's length. */
+	lengthPath: string | null;
+	/** Element size in bytes for 'array' (and 'loc-bytes' shown element by element); 1 otherwise. */
+	elementSize: number;
+	/** Whether array elements are signed. */
+	elementSigned: boolean;
+}
+
+/** A member of a ctx struct built from a format file. */
+export interface PortableMember {
+	/** The C declaration without `;`, e.g. `__s64 fd`, `__u8 __pad_12[4]`. */
+	declaration: string;
+	/** Member name (for offset checks); null for padding. */
+	name: string | null;
+	offset: number;
+	/** The format file's declaration, shown beside the member; null for padding. */
+	source: string | null;
+}
+
+/** The type of a program's ctx argument. */
+export type CtxPlan =
+	| { kind: 'vmlinux'; struct: string; match: 'event' | 'class' | 'syscall' }
+	| {
+			kind: 'portable';
+			struct: string;
+			members: PortableMember[];
+			/** Captured kernels whose format file has exactly this layout (this kernel included). */
+			sameLayoutOn: string[];
+			/** Why a vmlinux.h struct was not used although asked for; null when portable was asked for. */
+			fallback: string | null;
+	  };
+
+/** The `sys_exit_*` half of a paired syscall. */
+export interface ExitPlan {
+	event: Event;
+	handler: string;
+	section: string;
+	ctx: CtxPlan;
+	/** ctx path of the return value. */
+	retPath: string | null;
+	retOffset: number;
+	/** Record member that holds the return value. */
+	retName: string;
+	/** Hash map that keeps the enter record until the exit. */
+	pendingMap: string;
+}
+
+export interface EventPlan {
+	event: Event;
+	/** C identifier for the event, unique in the program. */
+	ident: string;
+	/** Enumerator that tags its records, e.g. RECORD_SYS_ENTER_CONNECT. */
+	kind: string;
+	/** Its record type without `struct`. */
+	recordStruct: string;
+	/** Per-CPU map in which the record is assembled. */
+	scratchMap: string;
+	handler: string;
+	section: string;
+	ctx: CtxPlan;
+	fields: FieldPlan[];
+	/** Fields left out of the record, with the reason. */
+	omitted: { name: string; reason: string }[];
+	exit: ExitPlan | null;
+}
+
+export interface ProgramPlan {
+	name: string;
+	kernel: Provenance;
+	options: GeneratorOptions;
+	transport: 'ringbuf' | 'perfbuf' | 'printk';
+	/** Whether any event's ctx comes from vmlinux.h. */
+	usesVmlinux: boolean;
+	events: EventPlan[];
+	/** Decisions the reader should know about (fallbacks, substitutions), one sentence each. */
+	notes: string[];
+}
+
+/** Other captured kernels' copies of an event: used to say where a layout holds and where the event exists. */
+export type CapturedOn = (category: string, name: string) => { kernel: string; format: EventFormat }[];
+
+export interface PlanInput {
+	kernel: Provenance;
+	events: Event[];
+	lookup?: ((category: string, name: string) => Event | undefined) | undefined;
+	capturedOn?: CapturedOn | undefined;
+}
+
+const RESERVED_RECORD_MEMBERS = ['header'];
+/** File-scope names the .bpf.c uses itself. */
+const BPF_GLOBALS = ['events', 'LICENSE', 'target_tgid', 'target_comm', 'fill_header', 'bounded'];
+
+/** Size and signedness of C types that syscall arguments are declared with (the record holds every argument as 8 bytes). */
+const DECLARED_TYPES: Record<string, [size: number, signed: boolean]> = {
+	char: [1, true], 'unsigned char': [1, false], short: [2, true], 'unsigned short': [2, false], umode_t: [2, false],
+	int: [4, true], unsigned: [4, false], 'unsigned int': [4, false], u32: [4, false], __u32: [4, false], __s32: [4, true],
+	pid_t: [4, true], uid_t: [4, false], gid_t: [4, false], qid_t: [4, false], key_t: [4, true], key_serial_t: [4, true],
+	mqd_t: [4, true], clockid_t: [4, true], timer_t: [4, true], rwf_t: [4, true],
+	long: [8, true], 'unsigned long': [8, false], size_t: [8, false], ssize_t: [8, true], loff_t: [8, true], off_t: [8, true],
+	u64: [8, false], __u64: [8, false], __s64: [8, true], aio_context_t: [8, false],
+};
+
+/** Element sizes of `__data_loc` array types (`__data_loc u64[] ips` → 8). */
+const ELEMENT_SIZES: Record<string, number> = {
+	u8: 1, __u8: 1, 'unsigned char': 1, s8: 1, u16: 2, __u16: 2, u32: 4, __u32: 4, 'unsigned int': 4, int: 4,
+	u64: 8, __u64: 8, 'unsigned long': 8, long: 8,
+};
+
+const scalarType = (size: number, signed: boolean) => `__${signed ? 's' : 'u'}${size * 8}`;
+const isPointer = (type: string) => type.includes('*');
+const isCharPointer = (type: string) => /^(const )?char \*$/.test(type);
+const isSyscallEnter = (e: Event) => e.category === 'syscalls' && e.name.startsWith('sys_enter_');
+const isSyscallExit = (e: Event) => e.category === 'syscalls' && e.name.startsWith('sys_exit_');
+
+/** The ctx member a field is read through, for a struct from BTF; null when the struct has none that fits. */
+export function memberPath(field: Field, struct: ContextStruct): { path: string; member: StructMember } | { path: null; member: StructMember } | null {
+	const wanted = field.dynamic === 'data_loc' ? `__data_loc_${field.name}` : field.dynamic === 'rel_loc' ? `__rel_loc_${field.name}` : field.name;
+	const named = struct.members.find((m) => m.name === wanted && m.offset === field.offset && m.bitfieldSize === null);
+	if (named) return { path: named.name, member: named };
+	// A syscall's arguments live in `args[]` and its number in `id`: find the member covering the field's offset.
+	const covering = struct.members.find((m) => m.bitfieldSize === null && m.offset <= field.offset && field.offset < m.offset + m.size);
+	if (!covering) return null;
+	if (covering.arrayLength) {
+		const elementSize = covering.size / covering.arrayLength;
+		const index = (field.offset - covering.offset) / elementSize;
+		if (Number.isInteger(index) && elementSize === field.size) return { path: `${covering.name}[${index}]`, member: covering };
+		return null;
+	}
+	if (covering.offset === field.offset && covering.size === field.size) return { path: covering.name, member: covering };
+	// A wider member at the same offset (`long id` over `int __syscall_nr`): read the field's own bytes by offset.
+	if (covering.offset === field.offset && covering.size > field.size) return { path: null, member: covering };
+	return null;
+}
+
+/** Same field layout (names, offsets, sizes, kinds) in two format files. */
+function sameLayout(a: EventFormat, b: EventFormat): boolean {
+	const key = (f: EventFormat) => JSON.stringify([...f.commonFields, ...f.fields].map((x) => [x.name, x.offset, x.size, x.signed, x.arrayLength, x.dynamic]));
+	return key(a) === key(b);
+}
+
+/** A ctx struct laid out from the format file: explicit padding, types chosen by size and signedness. */
+function portableCtx(event: Event, structName: string, input: PlanInput, fallback: string | null): Extract<CtxPlan, { kind: 'portable' }> {
+	const members: PortableMember[] = [];
+	const namer = scopeNamer();
+	let end = 0;
+	for (const f of [...event.format.commonFields, ...event.format.fields]) {
+		if (f.size === 0) continue; // a flexible array takes no room
+		if (f.offset < end) throw new GenerateError(`${event.category}:${event.name}: field ${f.name} at offset ${f.offset} overlaps the field before it; this format file cannot be laid out as a struct`);
+		if (f.offset > end) members.push({ declaration: `__u8 __pad_${end}[${f.offset - end}]`, name: null, offset: end, source: null });
+		const name = namer(f.dynamic === 'data_loc' ? `__data_loc_${f.name}` : f.dynamic === 'rel_loc' ? `__rel_loc_${f.name}` : f.name);
+		members.push({ declaration: portableDeclaration(f, name), name, offset: f.offset, source: f.declaration });
+		end = f.offset + f.size;
+	}
+	const others = input.capturedOn?.(event.category, event.name) ?? [];
+	const sameLayoutOn = [...new Set([input.kernel.id, ...others.filter((o) => sameLayout(o.format, event.format)).map((o) => o.kernel)])].sort();
+	return { kind: 'portable', struct: structName, members, sameLayoutOn, fallback };
+}
+
+function portableDeclaration(f: Field, name: string): string {
+	if (f.dynamic) return `__u32 ${name}`;
+	if (f.arrayLength) {
+		const elementSize = f.size / f.arrayLength;
+		if ([1, 2, 4, 8].includes(elementSize) && f.offset % elementSize === 0) {
+			const type = elementSize === 1 && /^(signed )?char$/.test(f.type) ? 'char' : scalarType(elementSize, f.signed);
+			return `${type} ${name}[${f.arrayLength}]`;
+		}
+		return `__u8 ${name}[${f.size}]`;
+	}
+	if ([1, 2, 4, 8].includes(f.size) && f.offset % f.size === 0) return `${scalarType(f.size, f.signed && !isPointer(f.type))} ${name}`;
+	return `__u8 ${name}[${f.size}]`;
+}
+
+/** Where a field sits in ctx: its member path (null: read it by offset) and whether that member is a struct or union. */
+interface CtxAccess {
+	path: string | null;
+	aggregate: boolean;
+}
+
+/** The ctx access of each field: from the BTF struct in vmlinux mode, the portable member otherwise. */
+function ctxPaths(event: Event, ctx: CtxPlan): Map<string, CtxAccess> | null {
+	const paths = new Map<string, CtxAccess>();
+	if (ctx.kind === 'portable') {
+		const byOffset = new Map(ctx.members.filter((m) => m.name !== null).map((m) => [m.offset, m.name]));
+		for (const f of event.format.fields) paths.set(f.name, { path: f.size === 0 ? null : (byOffset.get(f.offset) ?? null), aggregate: false });
+		return paths;
+	}
+	if (event.context.match === 'none') return null;
+	for (const f of event.format.fields) {
+		if (f.size === 0) continue;
+		const found = memberPath(f, event.context.struct);
+		if (!found) return null;
+		const aggregate = /^(struct|union) /.test(found.member.type) && !found.member.type.includes('*') && found.member.arrayLength === null;
+		paths.set(f.name, { path: found.path, aggregate });
+	}
+	return paths;
+}
+
+/** Chooses the ctx type of one event: the BTF struct when asked for and usable, else a portable struct (with the reason). */
+function chooseCtx(event: Event, ident: string, input: PlanInput, options: GeneratorOptions): { ctx: CtxPlan; paths: Map<string, CtxAccess> } {
+	const portableName = `${ident}_format`;
+	let fallback: string | null = null;
+	if (options.context === 'vmlinux') {
+		if (!input.kernel.btf) fallback = `kernel ${input.kernel.id} was captured without BTF, so its trace_event_raw_* structs are unknown`;
+		else if (event.context.match === 'none') fallback = event.context.note;
+		else {
+			const ctx: CtxPlan = { kind: 'vmlinux', struct: event.context.struct.name, match: event.context.match };
+			const paths = ctxPaths(event, ctx);
+			if (paths) return { ctx, paths };
+			fallback = `struct ${event.context.struct.name} has no member for some field of the format file`;
+		}
+	}
+	const ctx = portableCtx(event, portableName, input, fallback);
+	return { ctx, paths: ctxPaths(event, ctx) as Map<string, CtxAccess> };
+}
+
+function declaredType(type: string): [number, boolean] | null {
+	const bare = type.replace(/^const /, '').replace(/^enum \w+$/, 'unsigned int');
+	return DECLARED_TYPES[bare] ?? null;
+}
+
+/** Scalar display: errno names for syscall returns, then by type and name. */
+function scalarShow(event: Event, f: Field, signed: boolean): Show {
+	if (isSyscallExit(event) && f.name === 'ret') return 'errno';
+	if (f.type === 'bool' || f.type === '_Bool') return 'bool';
+	if (f.type === 'dev_t' && f.size === 4) return 'dev';
+	if (f.type.replace(/^const /, '') === 'umode_t') return 'octal';
+	if (/flags?$|mask$|(^|_)gfp|(^|_)prot$/.test(f.name) || f.type === 'gfp_t') return 'hex';
+	return signed ? 'signed' : 'unsigned';
+}
+
+/** Which byte arrays hold addresses: by length and name, as the kernel's own print formats show them. */
+function byteArrayShow(f: Field, length: number): Show {
+	if (length === 4 && /addr|ip|key4/.test(f.name)) return 'ipv4';
+	if (length === 16 && /addr|ip|v6|key6/.test(f.name)) return 'ipv6';
+	if (length === 6 && /addr|mac|hw/.test(f.name)) return 'mac';
+	if (length >= 16 && length <= 128 && /addr/.test(f.name)) return 'sockaddr';
+	return 'bytes';
+}
+
+function planField(event: Event, f: Field, name: string, access: CtxAccess, siblings: Map<string, CtxAccess>, options: GeneratorOptions, lengthNamer: (raw: string) => string): FieldPlan {
+	const { path } = access;
+	const base = { field: f, name, path, cast: null, lengthName: null, lengthPath: null, elementSize: 1, elementSigned: false, dims: [] as number[] };
+	// Load a scalar straight from ctx only when it is aligned and not a struct; copy its bytes otherwise.
+	const direct = path !== null && !access.aggregate && f.offset % Math.min(f.size, 8) === 0;
+	if (f.dynamic) {
+		if (f.type === 'char') return { ...base, read: 'loc-string', show: 'string', type: 'char', dims: [options.stringSize] };
+		const elementSize = ELEMENT_SIZES[f.type] ?? 1;
+		return {
+			...base, read: 'loc-bytes', show: elementSize === 1 ? 'bytes' : 'array', type: '__u8', dims: [options.stringSize],
+			lengthName: lengthNamer(`${name}_len`), elementSize, elementSigned: /^(s|int|long)/.test(f.type),
+		};
+	}
+	if (f.arrayLength) {
+		const elementSize = f.size / f.arrayLength;
+		if (elementSize === 1 && /^(signed )?char$/.test(f.type)) return { ...base, read: 'copy', show: 'chars', type: 'char', dims: [f.arrayLength] };
+		if (elementSize === 1) {
+			const show = byteArrayShow(f, f.arrayLength);
+			return { ...base, read: 'copy', show, type: '__u8', dims: [f.arrayLength], lengthName: null };
+		}
+		if ([2, 4, 8].includes(elementSize)) {
+			return { ...base, read: 'copy', show: 'array', type: scalarType(elementSize, f.signed), dims: [f.arrayLength], elementSize, elementSigned: f.signed };
+		}
+		return { ...base, read: 'copy', show: 'bytes', type: '__u8', dims: [f.size] };
+	}
+	if (isPointer(f.type)) {
+		const pointer = { ...base, read: 'value' as const, type: scalarType(f.size, false) };
+		if (isSyscallEnter(event)) {
+			if (isCharPointer(f.type) && (f.type.startsWith('const') || /(^|_)(name|path|pathname|filename|dir_name|dev_name|type)$/.test(f.name))) {
+				return { ...base, read: 'user-string', show: 'string', type: 'char', dims: [options.stringSize] };
+			}
+			if (/^(const )?struct sockaddr \*$/.test(f.type)) {
+				const length = [...siblings.keys()].find((n) => /addr_?len$/.test(n));
+				const lengthField = event.format.fields.find((x) => x.name === length);
+				if (length && lengthField && !isPointer(lengthField.type) && siblings.get(length)?.path) {
+					return {
+						...base, read: 'sockaddr', show: 'sockaddr', type: '__u8', dims: [128],
+						lengthName: lengthNamer(`${name}_len`), lengthPath: siblings.get(length)?.path ?? null,
+					};
+				}
+			}
+			if (f.name === 'argv' && /char \*const \*$/.test(f.type) && options.argvCount > 0) {
+				return { ...base, read: 'argv', show: 'argv', type: 'char', dims: [options.argvCount, Math.min(options.stringSize, 128)] };
+			}
+		} else if (isCharPointer(f.type)) {
+			return { ...base, read: 'kernel-string', show: 'string', type: 'char', dims: [options.stringSize] };
+		}
+		return { ...pointer, show: 'address', read: direct ? 'value' : 'copy' };
+	}
+	if (![1, 2, 4, 8].includes(f.size)) return { ...base, read: 'copy', show: 'bytes', type: '__u8', dims: [f.size] };
+	if (isSyscallEnter(event)) {
+		// Syscall arguments are recorded as 8-byte registers; narrow them to the declared type (AT_FDCWD reads as -100).
+		const declared = declaredType(f.type);
+		if (declared) {
+			const [size, signed] = declared;
+			return { ...base, read: direct ? 'value' : 'copy', show: scalarShow(event, f, signed), type: scalarType(size, signed), cast: size < f.size ? scalarType(size, signed) : null };
+		}
+		return { ...base, read: direct ? 'value' : 'copy', show: 'hex', type: scalarType(f.size, false) };
+	}
+	return { ...base, read: direct ? 'value' : 'copy', show: scalarShow(event, f, f.signed), type: scalarType(f.size, f.signed) };
+}
+
+/** Fields recorded by default: all, except a syscall's `__syscall_nr` (the same in every record of the event). */
+function defaultFields(event: Event): Field[] {
+	return event.format.fields.filter((f) => !(event.category === 'syscalls' && f.name === '__syscall_nr'));
+}
+
+function selectFields(event: Event, options: GeneratorOptions): Field[] {
+	const key = `${event.category}:${event.name}`;
+	const wanted = options.fields[key];
+	if (!wanted) return defaultFields(event);
+	const byName = new Map(event.format.fields.map((f) => [f.name, f]));
+	const unknown = wanted.filter((n) => !byName.has(n));
+	if (unknown.length > 0) {
+		throw new GenerateError(`${key} has no field ${unknown.map((n) => JSON.stringify(n)).join(', ')}; its fields are: ${[...byName.keys()].join(', ')}`);
+	}
+	return event.format.fields.filter((f) => wanted.includes(f.name));
+}
+
+function planEvent(event: Event, input: PlanInput, options: GeneratorOptions, globalNamer: (raw: string) => string, kindNamer: (raw: string) => string): EventPlan {
+	const ident = globalNamer(event.name);
+	const { ctx, paths } = chooseCtx(event, ident, input, options);
+	const memberNamer = scopeNamer(RESERVED_RECORD_MEMBERS);
+	const fieldNames = new Map(selectFields(event, options).map((f) => [f, memberNamer(f.name)]));
+	const fields: FieldPlan[] = [];
+	const omitted: { name: string; reason: string }[] = [];
+	for (const [f, name] of fieldNames) {
+		if (f.size === 0) {
+			omitted.push({ name: f.name, reason: 'a flexible array whose length the format file does not give' });
+			continue;
+		}
+		fields.push(planField(event, f, name, paths.get(f.name) ?? { path: null, aggregate: false }, paths, options, memberNamer));
+	}
+	return {
+		event, ident, kind: kindNamer(`RECORD_${ident.toUpperCase()}`), recordStruct: `${ident}_record`, scratchMap: globalNamer(`${ident}_scratch`),
+		handler: globalNamer(`handle_${ident}`), section: `${options.section}/${event.category}/${event.name}`, ctx, fields, omitted, exit: null,
+	};
+}
+
+function planExit(enter: EventPlan, input: PlanInput, options: GeneratorOptions, globalNamer: (raw: string) => string): ExitPlan {
+	const exitName = enter.event.name.replace(/^sys_enter_/, 'sys_exit_');
+	const exit = input.lookup?.('syscalls', exitName);
+	if (!exit) {
+		throw new GenerateError(
+			input.lookup
+				? `pairExit: kernel ${input.kernel.id} has no syscalls:${exitName} to pair with syscalls:${enter.event.name}`
+				: `pairExit needs a lookup function to find syscalls:${exitName}; pass one in the input, or turn pairExit off`,
+		);
+	}
+	const ident = globalNamer(exit.name);
+	const { ctx, paths } = chooseCtx(exit, ident, input, options);
+	const ret = exit.format.fields.find((f) => f.name === 'ret');
+	if (!ret) throw new GenerateError(`pairExit: syscalls:${exitName} has no "ret" field on kernel ${input.kernel.id}`);
+	const retName = enter.fields.some((f) => f.name === 'ret') ? 'ret_' : 'ret';
+	return {
+		event: exit, handler: globalNamer(`handle_${ident}`), section: `${options.section}/syscalls/${exit.name}`, ctx,
+		retPath: paths.get('ret')?.path ?? null, retOffset: ret.offset, retName, pendingMap: globalNamer(`${enter.ident}_pending`),
+	};
+}
+
+function defaultProgramName(events: Event[]): string {
+	const categories = new Set(events.map((e) => e.category));
+	const raw = events.length === 1 ? (events[0] as Event).name : categories.size === 1 ? `${(events[0] as Event).category}_events` : 'tracepoints';
+	let name = cIdentifier(raw.toLowerCase()).slice(0, 40);
+	if (/^_/.test(name) || ['vmlinux', 'all', 'clean', 'check', 'install', 'print_helpers'].includes(name)) name = `tp${name.startsWith('_') ? '' : '_'}${name}`.slice(0, 40);
+	return name;
+}
+
+/** Plans a program for `input.events` with validated `options`. Throws GenerateError for input it cannot use. */
+export function planProgram(input: PlanInput, options: GeneratorOptions): ProgramPlan {
+	if (input.events.length === 0) throw new GenerateError('no events given: pass at least one event of the snapshot');
+	const seen = new Set<string>();
+	for (const e of input.events) {
+		const key = `${e.category}:${e.name}`;
+		if (!/^[\w.-]+$/.test(e.category) || !/^[\w.-]+$/.test(e.name)) {
+			throw new GenerateError(`event ${JSON.stringify(key)} has characters a tracefs event name cannot have; use the names available_events lists`);
+		}
+		if (seen.has(key)) throw new GenerateError(`${key} is listed twice; list each event once`);
+		seen.add(key);
+	}
+	for (const key of Object.keys(options.fields)) {
+		if (!seen.has(key)) throw new GenerateError(`option fields names ${key}, which is not among the events: ${[...seen].join(', ')}`);
+	}
+	const notes: string[] = [];
+	let transport: ProgramPlan['transport'] = options.output;
+	if (transport === 'ringbuf' && !hasRingBuffer(input.kernel)) {
+		transport = 'perfbuf';
+		notes.push(`Kernel ${input.kernel.release} predates BPF ring buffers (Linux 5.8), so records go through a perf buffer.`);
+	}
+	const globalNamer = scopeNamer(BPF_GLOBALS);
+	const kindNamer = scopeNamer();
+	const events = input.events.map((e) => planEvent(e, input, options, globalNamer, kindNamer));
+	if (options.pairExit) {
+		const enters = events.filter((p) => isSyscallEnter(p.event));
+		if (enters.length === 0) throw new GenerateError('pairExit pairs syscalls:sys_enter_* events with their sys_exit_*, but no sys_enter_* event was given');
+		for (const p of enters) {
+			const exitKey = `syscalls:${p.event.name.replace(/^sys_enter_/, 'sys_exit_')}`;
+			if (seen.has(exitKey)) throw new GenerateError(`${exitKey} is listed and also paired with syscalls:${p.event.name} by pairExit; drop one of them`);
+			p.exit = planExit(p, input, options, globalNamer);
+		}
+	}
+	for (const p of events) {
+		const ctxs = [p.ctx, p.exit?.ctx].filter((c) => c !== undefined);
+		for (const c of ctxs) if (c.kind === 'portable' && c.fallback) notes.push(`${p.event.category}:${p.event.name}: ${c.fallback}; its ctx is declared from the format file instead.`);
+		for (const o of p.omitted) notes.push(`${p.event.category}:${p.event.name}: field ${o.name} is not recorded: ${o.reason}.`);
+	}
+	const usesVmlinux = events.some((p) => p.ctx.kind === 'vmlinux' || p.exit?.ctx.kind === 'vmlinux');
+	return { name: options.programName ?? defaultProgramName(input.events), kernel: input.kernel, options, transport, usesVmlinux, events, notes };
+}
