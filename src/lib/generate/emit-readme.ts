@@ -9,7 +9,7 @@ type Language = ProgramPlan['options']['language'];
 const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
 
 /** A command that makes the event fire, for events where one is obvious. */
-function trigger(e: Event): string | null {
+export function trigger(e: Event): string | null {
 	const call = e.category === 'syscalls' ? e.name.replace(/^sys_(enter|exit)_/, '') : null;
 	if (call === 'connect') return "bash -c 'echo > /dev/tcp/127.0.0.1/22'";
 	if (call === 'openat' || call === 'open' || call === 'read') return 'cat /etc/hostname';
@@ -18,7 +18,7 @@ function trigger(e: Event): string | null {
 	return null;
 }
 
-const SHOWN_AS: Record<FieldPlan['show'], { zh: string; en: string }> = {
+export const SHOWN_AS: Record<FieldPlan['show'], { zh: string; en: string }> = {
 	signed: { zh: '有符号十进制', en: 'signed decimal' },
 	unsigned: { zh: '无符号十进制', en: 'unsigned decimal' },
 	hex: { zh: '十六进制（标志位）', en: 'hex (flags)' },
@@ -38,7 +38,7 @@ const SHOWN_AS: Record<FieldPlan['show'], { zh: string; en: string }> = {
 	array: { zh: '数组', en: 'array' },
 };
 
-const READ_AS: Record<FieldPlan['read'], { zh: string; en: string }> = {
+export const READ_AS: Record<FieldPlan['read'], { zh: string; en: string }> = {
 	value: { zh: '直接读 ctx', en: 'loaded from ctx' },
 	copy: { zh: 'bpf_probe_read_kernel 复制', en: 'copied with bpf_probe_read_kernel' },
 	'loc-string': { zh: '按 __data_loc 偏移读记录里的字符串', en: 'string inside the record, via its __data_loc offset' },
@@ -56,7 +56,7 @@ function fieldTable(p: EventPlan, lang: Language): string[] {
 	return [...header, ...rows];
 }
 
-function sampleLine(plan: ProgramPlan, p: EventPlan): string {
+export function sampleLine(plan: ProgramPlan, p: EventPlan): string {
 	const fields = p.fields.map((f) => `${f.field.name}=…`);
 	if (p.exit) fields.push('ret=…');
 	return `12:00:00 1234    ${plan.name.slice(0, 16).padEnd(16)} ${p.event.name} ${fields.join(' ')}`.trimEnd();
