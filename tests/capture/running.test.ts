@@ -106,6 +106,16 @@ describe('capture of the running kernel', () => {
 		expect(fromCli.events).toEqual(snapshot.events);
 	});
 
+	it('tells a user who is not root what to do', () => {
+		const run = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', node, 'scripts/capture.ts', '--running', '--data', dataDir], {
+			cwd: repo,
+			encoding: 'utf8',
+		});
+		expect(run.error, 'setpriv (util-linux) is needed to run the capture as an unprivileged user').toBeUndefined();
+		expect(run.status).toBe(1);
+		expect(run.stderr).toMatch(/need root: run it as root \(sudo npm run capture -- --running\)/);
+	});
+
 	it('leaves the data directory untouched when the capture fails', () => {
 		const run = spawnSync(node, ['scripts/capture.ts', '--running', '--id', 'Bad Id', '--data', dataDir], { cwd: repo, encoding: 'utf8' });
 		expect(run.status).toBe(1);

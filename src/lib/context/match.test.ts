@@ -66,10 +66,10 @@ describe('matchContext', () => {
 		const without = indexStructs('vmlinux', structs.filter((s) => s.name !== 'trace_event_raw_sched_switch'));
 		const [kind, note] = matched(matchContext(event('sched:sched_switch'), { ...vmlinux, vmlinux: without }));
 		expect(kind).toBe('none');
-		expect(note).toMatch(/^no trace_event_raw_\* struct in the vmlinux BTF has exactly this event's fields at these offsets \(prev_comm@8\+16 /);
+		expect(note).toMatch(/^no trace_event_raw_\* struct in the vmlinux BTF has exactly this event's fields \(name@offset\+size: prev_comm@8\+16 /);
 
 		const [, moduleNote] = matched(matchContext(event('xfs:xfs_group_get', 'xfs'), { ...vmlinux, vmlinux: indexStructs('vmlinux', []) }));
-		expect(moduleNote).toMatch(/BTF of module xfs \(not captured\) or of vmlinux/);
+		expect(moduleNote).toMatch(/BTF of module xfs \(which has none\) or of vmlinux/);
 
 		// A struct named after the event whose members differ is named in the note.
 		const changed = structs.map((s) => (s.name === 'trace_event_raw_sched_switch' ? { ...s, members: s.members.filter((m) => m.name !== 'prev_prio') } : s));

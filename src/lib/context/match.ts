@@ -48,7 +48,7 @@ function memberNameOf(field: Field): string {
 const slot = (name: string, offset: number, size: number) => `${name}@${offset}+${size}`;
 
 /** The event's fields as the struct members they must be, e.g. `prev_comm@8+16 prev_pid@24+4`. */
-export function fieldsKey(fields: readonly Field[]): string {
+function fieldsKey(fields: readonly Field[]): string {
 	return fields.map((f) => slot(memberNameOf(f), f.offset, f.size)).join(' ');
 }
 
@@ -61,7 +61,7 @@ function payload(struct: ContextStruct): StructMember[] {
 	return members;
 }
 
-export function layoutKey(struct: ContextStruct): string {
+function layoutKey(struct: ContextStruct): string {
 	return payload(struct)
 		.map((m) => slot(m.name, m.offset, m.size))
 		.join(' ');
@@ -168,11 +168,11 @@ export function matchContext(event: EventToMatch, sources: ContextSources): Cont
 		if (found) return found;
 	}
 
-	const where = event.module === null ? 'vmlinux BTF' : `BTF of module ${event.module}${moduleIndex ? '' : ' (not captured)'} or of vmlinux`;
+	const where = event.module === null ? 'vmlinux BTF' : `BTF of module ${event.module}${moduleIndex ? '' : ' (which has none)'} or of vmlinux`;
 	const own = moduleIndex?.byName.get(`${PREFIX}${event.name}`) ?? vmlinux.byName.get(`${PREFIX}${event.name}`);
 	const fields = fieldsKey(event.format.fields) || 'none';
 	const why = own
-		? `${own.name} exists but its members (${layoutKey(own) || 'none'}) differ from the event's fields (${fields})`
-		: `no trace_event_raw_* struct in the ${where} has exactly this event's fields at these offsets (${fields})`;
+		? `${own.name} exists but its members (name@offset+size: ${layoutKey(own) || 'none'}) differ from the event's fields (${fields})`
+		: `no trace_event_raw_* struct in the ${where} has exactly this event's fields (name@offset+size: ${fields})`;
 	return { match: 'none', note: `${why}; declare the record yourself from the offsets in the format file.` };
 }
