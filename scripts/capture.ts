@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { writeSnapshot } from '../src/data/store.ts';
+import { listKernelIds, readSnapshot, writeSnapshot } from '../src/data/store.ts';
 import type { KernelSource, Provenance, Snapshot } from '../src/schemas/snapshot.ts';
 import { buildSnapshot, defaultSnapshotId, type SnapshotInfo } from './capture/build-snapshot.ts';
 import { readRawCapture } from './capture/raw.ts';
@@ -118,6 +118,8 @@ try {
 	const info: SnapshotInfo = { id: args.id ?? defaultSnapshotId(raw, source.kind), source, method };
 	log(`building snapshot ${info.id} from ${rawDir}`);
 	snapshot = buildSnapshot(raw, info);
+	// Writing merges into the shared pools: read every stored kernel first, so damaged data stops us before any file changes.
+	for (const id of listKernelIds(dataDir)) readSnapshot(dataDir, id);
 	writeSnapshot(dataDir, snapshot);
 } catch (error) {
 	fail(`${(error as Error).message}\n(work files kept in ${workDir}; nothing in ${dataDir} changed)`);
