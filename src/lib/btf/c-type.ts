@@ -10,48 +10,91 @@ const QUALIFIERS: Partial<Record<number, string>> = {
 	[BtfKind.RESTRICT]: 'restrict',
 };
 
-/** Skips qualifiers and type tags: the type a qualifier applies to. */
-function unqualified(btf: Btf, t: BtfType): BtfType {
+/** The type a chain of qualifiers and type tags applies to. */
+export function unqualified(btf: Btf, t: BtfType): BtfType {
 	while (QUALIFIERS[t.kind] !== undefined || t.kind === BtfKind.TYPE_TAG) t = btf.get(t.type as number);
 	return t;
 }
 
-/** A declarator inside an array or function type needs parentheses when it starts with a pointer. */
-const grouped = (declarator: string) => (/^\s*\*|^ /.test(declarator) ? `(${declarator.trimStart()})` : declarator);
-
 /**
- * The C declaration of `declarator` (a name, or '' for the bare type) with type `id`:
- * declare(btf, id, 'args') → `long unsigned int args[6]`; declare(btf, id, '') → `char *`.
+ * The C declaration of `name` (or of the bare type when `name` is '') with type `id`, spaced as
+ * libbpf's btf_dump writes it: `long unsigned int args[6]`, `char *`, `struct dentry * (*mount)(void)`,
+ * `const struct mm_struct * const mm`. Same algorithm: walk from the type down to its base, then
+ * print back outwards; qualifiers right above the base lead (`const char`), others follow (`* const`).
  */
-export function declare(btf: Btf, id: number, declarator: string): string {
-	const t = btf.get(id);
-	const withName = (base: string) => (declarator === '' ? base : `${base} ${declarator.trimStart()}`);
-	switch (t.kind) {
-		case BtfKind.PTR:
-			return declare(btf, t.type as number, `*${declarator.trimStart()}`);
-		case BtfKind.CONST:
-		case BtfKind.VOLATILE:
-		case BtfKind.RESTRICT: {
-			const q = QUALIFIERS[t.kind] as string;
-			// Over a pointer the qualifier follows the star (`char * const p`), otherwise it leads (`const char *p`).
-			if (unqualified(btf, btf.get(t.type as number)).kind === BtfKind.PTR) {
-				return declare(btf, t.type as number, ` ${q}${declarator === '' ? '' : ` ${declarator.trimStart()}`}`);
-			}
-			return `${q} ${declare(btf, t.type as number, declarator)}`;
-		}
-		case BtfKind.TYPE_TAG:
-			return declare(btf, t.type as number, declarator);
-		case BtfKind.ARRAY:
-			return declare(btf, t.elementType as number, `${grouped(declarator)}[${t.length}]`);
-		case BtfKind.FUNC_PROTO: {
-			const params = (t.params ?? []).map((p, i, all) =>
-				p.type === 0 && i === all.length - 1 ? '...' : declare(btf, p.type, ''),
-			);
-			return declare(btf, t.type as number, `${grouped(declarator)}(${params.length === 0 ? 'void' : params.join(', ')})`);
-		}
-		default:
-			return withName(baseName(t));
+export function declare(btf: Btf, id: number, name: string): string {
+	const chain: number[] = [];
+	for (let cur = id; ; ) {
+		chain.push(cur);
+		const t = btf.get(cur);
+		if (cur === 0) break;
+		if (t.kind === BtfKind.ARRAY) cur = t.elementType as number;
+		else if (t.kind === BtfKind.PTR || t.kind === BtfKind.FUNC_PROTO || t.kind === BtfKind.TYPE_TAG || QUALIFIERS[t.kind] !== undefined) cur = t.type as number;
+		else break;
 	}
+	return emitChain(btf, chain, name);
+}
+
+function emitChain(btf: Btf, chain: number[], name: string): string {
+	let out = '';
+	// No space before a `*` that follows another (`int **`), nor before the first one of a nested chain (`(*f)`).
+	let lastWasPtr = true;
+	const topQualifier = () => (chain.length > 0 ? QUALIFIERS[btf.get(chain[chain.length - 1] as number).kind] : undefined);
+	const emitLeadingQualifiers = () => {
+		for (let q = topQualifier(); q !== undefined; q = topQualifier()) {
+			out += `${q} `;
+			chain.pop();
+		}
+	};
+	// Qualifiers of arrays and function prototypes mean nothing in C (GCC emits them anyway): dropped, as libbpf does.
+	const dropQualifiers = () => {
+		while (topQualifier() !== undefined) chain.pop();
+	};
+	const emitName = () => {
+		out += name !== '' && !lastWasPtr ? ` ${name}` : name;
+	};
+	while (chain.length > 0) {
+		const id = chain.pop() as number;
+		const t = btf.get(id);
+		switch (t.kind) {
+			case BtfKind.PTR:
+				out += lastWasPtr ? '*' : ' *';
+				break;
+			case BtfKind.CONST:
+			case BtfKind.VOLATILE:
+			case BtfKind.RESTRICT:
+				out += ` ${QUALIFIERS[t.kind] as string}`;
+				break;
+			case BtfKind.TYPE_TAG:
+				emitLeadingQualifiers();
+				out += ` __attribute__((btf_type_tag("${t.name}")))`;
+				break;
+			case BtfKind.ARRAY: {
+				dropQualifiers();
+				if (chain.length === 0) {
+					emitName();
+					return `${out}[${t.length}]`;
+				}
+				const multidim = btf.get(chain[chain.length - 1] as number).kind === BtfKind.ARRAY;
+				if (name !== '' && !lastWasPtr) out += ' ';
+				const inner = emitChain(btf, chain, name);
+				return `${out}${multidim ? inner : `(${inner})`}[${t.length}]`;
+			}
+			case BtfKind.FUNC_PROTO: {
+				dropQualifiers();
+				if (chain.length > 0) out += ` (${emitChain(btf, chain, name)})`;
+				else emitName();
+				const params = (t.params ?? []).map((p, i, all) => (p.type === 0 && i === all.length - 1 ? '...' : declare(btf, p.type, p.name)));
+				return `${out}(${params.length === 0 ? 'void' : params.join(', ')})`;
+			}
+			default:
+				emitLeadingQualifiers();
+				out += id === 0 ? 'void' : baseName(t);
+		}
+		lastWasPtr = t.kind === BtfKind.PTR;
+	}
+	emitName();
+	return out;
 }
 
 function baseName(t: BtfType): string {

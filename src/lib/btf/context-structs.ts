@@ -1,6 +1,6 @@
 /** The `struct trace_event_raw_*` types of a BTF object, as the snapshot's ContextStructs. */
 import type { ContextStruct, StructMember } from '../../schemas/snapshot.ts';
-import { declare, pointerSize, sizeOf } from './c-type.ts';
+import { declare, pointerSize, sizeOf, unqualified } from './c-type.ts';
 import { BtfKind, type Btf, type BtfType } from './read.ts';
 
 const PREFIX = 'trace_event_raw_';
@@ -25,11 +25,11 @@ function toContextStruct(btf: Btf, t: BtfType, btfName: string, ptrSize: number)
 /** The members of a struct or union type, with their C types, offsets and sizes. */
 export function structMembers(btf: Btf, t: BtfType, ptrSize = pointerSize(btf)): StructMember[] {
 	return (t.members ?? []).map((m) => {
-		const memberType = btf.get(m.type);
+		const memberType = unqualified(btf, btf.get(m.type));
 		const isArray = memberType.kind === BtfKind.ARRAY;
 		return {
 			name: m.name,
-			type: isArray ? declare(btf, memberType.elementType as number, '') : declare(btf, m.type, ''),
+			type: typeText(btf, isArray ? (memberType.elementType as number) : m.type),
 			arrayLength: isArray ? (memberType.length as number) : null,
 			offset: Math.floor(m.bitOffset / 8),
 			size: sizeOf(btf, m.type, ptrSize),
@@ -38,13 +38,23 @@ export function structMembers(btf: Btf, t: BtfType, ptrSize = pointerSize(btf)):
 	});
 }
 
+const NAME_MARK = '\u0000';
+
+/** A type's C text without a name, keeping the space bpftool puts before a name: `char *`, `int (* const)(void)`. */
+function typeText(btf: Btf, id: number): string {
+	return declare(btf, id, NAME_MARK).replace(/ ?\u0000/, '');
+}
+
 /** A member written as a C declaration, e.g. `long unsigned int args[6]`, `char *name`, `void (*fn)(void *)`, `u8 flag: 1`. */
 export function memberDeclaration(member: StructMember): string {
+	const declarator = `${member.name}${member.arrayLength === null ? '' : `[${member.arrayLength}]`}`;
 	let decl: string;
-	if (member.type.includes('(*)')) decl = member.type.replace('(*)', `(*${member.name})`);
-	else if (member.type.endsWith('*')) decl = `${member.type}${member.name}`;
-	else decl = `${member.type} ${member.name}`;
-	if (member.arrayLength !== null) decl += `[${member.arrayLength}]`;
-	if (member.bitfieldSize !== null) decl += `: ${member.bitfieldSize}`;
-	return decl;
+	const group = member.type.indexOf('(*');
+	if (group >= 0) {
+		// A pointer to a function or an array: the name goes inside the parentheses, `void (*fn)(int)`, `int (* const fn)(void)`.
+		const close = member.type.indexOf(')', group);
+		decl = `${member.type.slice(0, close)}${member.type[close - 1] === '*' ? '' : ' '}${declarator}${member.type.slice(close)}`;
+	} else if (member.type.endsWith('*')) decl = `${member.type}${declarator}`;
+	else decl = `${member.type} ${declarator}`;
+	return member.bitfieldSize === null ? decl : `${decl}: ${member.bitfieldSize}`;
 }

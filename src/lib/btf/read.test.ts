@@ -58,6 +58,24 @@ describe('parseBtf', () => {
 		]);
 	});
 
+	it("spaces pointers, const pointers and function pointers as bpftool's C dump does", () => {
+		// Expected lines are bpftool's dump of the 6.18 vmlinux (fixtures/base.c copies them).
+		const decls = (name: string) => structMembers(base, structNamed(base, name)).map(memberDeclaration);
+		expect(decls('kset_uevent_ops')).toEqual([
+			'int (* const filter)(const struct kobject *)',
+			'const char * (* const name)(const struct kobject *)',
+			'int (* const uevent)(const struct kobject *, struct kobj_uevent_env *)',
+		]);
+		expect(decls('filename')).toEqual(['const char *name', 'const char *uptr', 'atomic_t refcnt', 'struct audit_names *aname', 'const char iname[0]']);
+		expect(decls('seq_operations')).toEqual([
+			'void * (*start)(struct seq_file *, loff_t *)',
+			'void (*stop)(struct seq_file *, void *)',
+			'void * (*next)(struct seq_file *, void *, loff_t *)',
+			'int (*show)(struct seq_file *, void *)',
+		]);
+		expect(structMembers(base, structNamed(base, 'filename')).at(-1)).toMatchObject({ type: 'const char', arrayLength: 0 });
+	});
+
 	it('reads bitfields with their bit offsets and widths (struct bpf_insn)', () => {
 		expect(structMembers(base, structNamed(base, 'bpf_insn')).map((m) => [m.name, m.offset, m.size, m.bitfieldSize])).toEqual([
 			['code', 0, 1, null],
