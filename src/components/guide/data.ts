@@ -1,0 +1,68 @@
+/**
+ * What the guides' data blocks read, through the site's one door to data/ (src/site/data.ts), plus the
+ * few renderings only guides need (a grep of available_events, a bpftrace listing). Anything a guide
+ * names that data/ lacks stops the build with a message saying what, on which kernel, and where it exists.
+ */
+import { loadCatalog } from '../../site/data.ts';
+import { memberDeclaration } from '../../lib/btf/context-structs.ts';
+import type { ContextStruct, Event, Provenance } from '../../schemas/snapshot.ts';
+import { parseEventRef } from './frontmatter.ts';
+
+/** The kernel a guide shows: the one asked for, or the newest captured. */
+export function guideKernel(requested?: string): Provenance {
+	const { kernels } = loadCatalog();
+	if (requested === undefined) return kernels[kernels.length - 1]!;
+	const kernel = kernels.find((k) => k.id === requested);
+	if (!kernel) throw new Error(`a guide asks for kernel "${requested}", which data/ does not hold; captured: ${kernels.map((k) => k.id).join(', ')}`);
+	return kernel;
+}
+
+/** One kernel's copy of an event; throws naming the kernels that do have it. */
+export function guideEvent(ref: string, kernelId?: string): Event {
+	const { category, name } = parseEventRef(ref);
+	const kernel = guideKernel(kernelId);
+	const catalog = loadCatalog();
+	const event = catalog.event(kernel.id, category, name);
+	if (event) return event;
+	const elsewhere = catalog.find(category, name)?.kernels ?? [];
+	throw new Error(
+		`a guide shows ${ref} on kernel ${kernel.id}, which does not have it` +
+			(elsewhere.length ? `; kernels that do: ${elsewhere.join(', ')}` : '; no captured kernel has it — check the spelling'),
+	);
+}
+
+/** Byte-wise order, as `LC_ALL=C sort` and bpftrace print. */
+const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The lines `grep <pattern> available_events | LC_ALL=C sort` prints on a kernel (a fixed-string grep). */
+export function availableEventLines(pattern: string, kernelId?: string): string[] {
+	const kernel = guideKernel(kernelId);
+	return loadCatalog()
+		.events.filter((e) => e.kernels.includes(kernel.id))
+		.map((e) => `${e.category}:${e.name}`)
+		.filter((line) => line.includes(pattern))
+		.sort(byteOrder);
+}
+
+/** The lines `bpftrace -l '<probe>'` prints for a `tracepoint:<category glob>:<name glob>` pattern. */
+export function bpftraceListLines(probe: string, kernelId?: string): string[] {
+	const glob = /^tracepoint:([\w*.-]+):([\w*.-]+)$/.exec(probe);
+	if (!glob) throw new Error(`bpftrace probe "${probe}" is not of the form tracepoint:<category>:<name> (globs with *)`);
+	const toRegExp = (part: string) => new RegExp(`^${part.replace(/[.]/g, '\\.').replace(/\*/g, '.*')}$`);
+	const [category, name] = [toRegExp(glob[1]!), toRegExp(glob[2]!)];
+	const kernel = guideKernel(kernelId);
+	return loadCatalog()
+		.events.filter((e) => e.kernels.includes(kernel.id) && category.test(e.category) && name.test(e.name))
+		.map((e) => `tracepoint:${e.category}:${e.name}`)
+		.sort(byteOrder);
+}
+
+/** What `bpftrace -lv tracepoint:<category>:<name>` prints: the probe, then each field's declaration. */
+export function bpftraceListing(event: Event): string {
+	return [`tracepoint:${event.category}:${event.name}`, ...event.format.fields.map((f) => `    ${f.declaration}`)].join('\n');
+}
+
+/** A context struct exactly as `bpftool btf dump … format c` writes it into vmlinux.h. */
+export function vmlinuxStructText(struct: ContextStruct): string {
+	return `struct ${struct.name} {\n${struct.members.map((m) => `\t${memberDeclaration(m)};`).join('\n')}\n};`;
+}

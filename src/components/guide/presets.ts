@@ -1,0 +1,116 @@
+/**
+ * The generator runs the guides show, by name. Guide pages render them (Skeleton, BuildCommands) and
+ * tests/guides/generated.test.ts builds every one with the companion Makefile and runs the connect one
+ * end to end — so the code in a guide is code that was built, and the output it shows is output a test saw.
+ */
+import { loadCatalog } from '../../site/data.ts';
+import { defaultPageOptions, writeOptions } from '../../site/options-query.ts';
+import { createUrls } from '../../site/urls.ts';
+import type { Lang } from '../../site/i18n.ts';
+import { generateProject, type GeneratedProject, type GeneratorOptions } from '../../lib/generate/index.ts';
+import { guideEvent, guideKernel } from './data.ts';
+import { parseEventRef } from './frontmatter.ts';
+
+export interface GuidePreset {
+	/** Events, `category:name`; the first one's event page holds the preset's generator. */
+	events: string[];
+	/** Options that differ from the generator's defaults. */
+	options: Partial<Pick<GeneratorOptions, 'pairExit' | 'context' | 'section'>>;
+}
+
+export const PRESETS = {
+	connect: { events: ['syscalls:sys_enter_connect'], options: { pairExit: true } },
+	accept: { events: ['syscalls:sys_enter_accept', 'syscalls:sys_enter_accept4'], options: { pairExit: true } },
+	openat: { events: ['syscalls:sys_enter_openat'], options: {} },
+	'accept-portable': { events: ['syscalls:sys_enter_accept'], options: { context: 'portable' } },
+} as const satisfies Record<string, GuidePreset>;
+
+export type PresetName = keyof typeof PRESETS;
+
+export function isPresetName(name: string): name is PresetName {
+	return Object.hasOwn(PRESETS, name);
+}
+
+/** The project a preset generates for a kernel of data/ (the newest by default). */
+export function generatePreset(name: PresetName, lang: Lang, kernelId?: string): GeneratedProject {
+	const preset: GuidePreset = PRESETS[name];
+	const kernel = guideKernel(kernelId);
+	const catalog = loadCatalog();
+	return generateProject(
+		{
+			kernel,
+			events: preset.events.map((ref) => guideEvent(ref, kernel.id)),
+			lookup: (category, event) => catalog.event(kernel.id, category, event),
+			capturedOn: (category, event) => catalog.versions(category, event).map((v) => ({ kernel: v.kernel.id, format: v.event.format })),
+		},
+		{ ...preset.options, language: lang },
+	);
+}
+
+/** The event page whose generator starts from the preset's options (the page shows one event: the first). */
+export function presetUrl(name: PresetName, lang: Lang, base: string, kernelId?: string): string {
+	const preset: GuidePreset = PRESETS[name];
+	const { category, name: event } = parseEventRef(preset.events[0]!);
+	const defaults = defaultPageOptions(lang);
+	const params = new URLSearchParams({ kernel: guideKernel(kernelId).id });
+	writeOptions(params, { ...defaults, ...preset.options }, defaults);
+	return `${createUrls(base).event(lang, category, event)}?${params}`;
+}
+
+/** The lines `make` prints when it builds a program in a fresh copy of companion/ (what the test compares). */
+export function makeOutput(project: GeneratedProject): string[] {
+	const name = project.programName;
+	const bpf = project.files.find((f) => f.path === `${name}.bpf.c`)!;
+	const vmlinux = bpf.content.includes('#include "vmlinux.h"');
+	return [
+		...(vmlinux ? ['  VMLINUX  .output/vmlinux.h'] : []),
+		`  BPF      .output/${name}.bpf.o`,
+		`  SKEL     .output/${name}.skel.h`,
+		`  CC       .output/${name}.o`,
+		`  BINARY   ${name}`,
+	];
+}
+
+/**
+ * Step 9 of the connect guide: a server, two connections, and the lines the program prints for them.
+ * The end-to-end test runs exactly these commands and checks exactly these lines (time and pid aside).
+ */
+export const CONNECT_RUN = {
+	/** Listens on 127.0.0.1:8080 so that a connection there succeeds. */
+	server: 'python3 -m http.server --bind 127.0.0.1 8080',
+	clients: [
+		{ command: `python3 -c 'import socket; socket.create_connection(("127.0.0.1", 8080))'`, port: 8080, ret: '0' },
+		{ command: `python3 -c 'import socket; socket.create_connection(("127.0.0.1", 8081))'`, port: 8081, ret: '-ECONNREFUSED' },
+	],
+	/** Only python3 processes, so the lines are not lost among other programs' connections. */
+	filter: '-c python3',
+} as const;
+
+/** The loader's line for one client connection; `time` and `pid` are the parts that differ between runs. */
+export function connectLine(programEvent: string, port: number, ret: string, time = '12:00:00', pid = '4242'): string {
+	return `${time.padEnd(8)} ${pid.padEnd(7)} ${'python3'.padEnd(16)} ${programEvent} fd=3 uservaddr=127.0.0.1:${port} addrlen=16 ret=${ret}`;
+}
+
+/** The build-and-run guide's example: the openat program, filtered to `cat`, and the line `cat /etc/hostname` yields. */
+export const OPENAT_RUN = {
+	filter: '-c cat',
+	trigger: 'cat /etc/hostname',
+	/** The end of the line the test waits for (the start is time, pid and comm). */
+	line: 'sys_enter_openat dfd=-100 filename="/etc/hostname" flags=0x0 mode=00',
+} as const;
+
+/**
+ * What goes wrong, the command that shows it, and the message the companion prints; the test provokes
+ * each one and checks the message word for word.
+ */
+export const TROUBLES = {
+	notRoot: {
+		command: './sys_enter_openat',
+		message: 'Run this program as root (with sudo): loading BPF programs needs CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN.',
+	},
+	noBtf: {
+		command: 'make KERNEL_BTF=/sys/kernel/btf/none',
+		message:
+			'/sys/kernel/btf/none is missing: this kernel has no BTF (CONFIG_DEBUG_INFO_BTF), so there is no vmlinux.h. Generate the program with the portable context (--context portable) instead.',
+	},
+} as const;

@@ -1,0 +1,16 @@
+/** Content collections: the step-by-step guides, one MDX file per guide and language. */
+import { glob } from 'astro/loaders';
+import { defineCollection } from 'astro:content';
+import { GuideFrontmatterSchema } from './components/guide/frontmatter.ts';
+
+/**
+ * content/<lang>/<slug>.mdx → entry id `<lang>/<slug>`. Files starting with `_` are drafts or partials
+ * and are not pages. The frontmatter schema (with a line of documentation per field) lives in
+ * src/components/guide/frontmatter.ts so tests validate with it too.
+ */
+const guides = defineCollection({
+	loader: glob({ pattern: '**/[^_]*.mdx', base: './content' }),
+	schema: GuideFrontmatterSchema,
+});
+
+export const collections = { guides };

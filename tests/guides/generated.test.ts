@@ -1,0 +1,161 @@
+/**
+ * The generator code the guides show, built for real: every preset in a copy of companion/ with make
+ * (its output compared with what the guides print), the connect program run end to end against
+ * connections to 127.0.0.1, the openat program against `cat /etc/hostname`, and the failures the
+ * build-and-run guide describes provoked for their messages.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { GeneratedProject } from '../../src/lib/generate/index.ts';
+import { CONNECT_RUN, connectLine, generatePreset, makeOutput, OPENAT_RUN, PRESETS, TROUBLES, type PresetName } from '../../src/components/guide/presets.ts';
+import { requireRoot, requireTool } from './bpf-toolchain.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'atlas-guide-build-'));
+chmodSync(root, 0o755); // the not-root check runs a built program as nobody
+const names = Object.keys(PRESETS) as PresetName[];
+const built = new Map<PresetName, { dir: string; project: GeneratedProject; make: { status: number | null; stdout: string; stderr: string } }>();
+
+/** A copy of companion/ with the project's generated files in it. */
+function projectDir(name: string, project: GeneratedProject): string {
+	const dir = join(root, name);
+	cpSync('companion', dir, { recursive: true });
+	chmodSync(dir, 0o755);
+	for (const f of project.files.filter((f) => f.origin === 'generated')) writeFileSync(join(dir, f.path), f.content);
+	return dir;
+}
+
+function make(dir: string, ...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+	return new Promise((done) => {
+		const child = spawn('make', args, { cwd: dir });
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+		child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+		child.on('exit', (status) => done({ status, stdout, stderr }));
+	});
+}
+
+/** Starts a built program and resolves once it prints its column header, i.e. once it is attached. */
+async function startTracer(dir: string, program: string, args: string[]): Promise<{ child: ChildProcess; output: () => string }> {
+	const child = spawn(join(dir, program), args, { cwd: dir });
+	let stdout = '';
+	let stderr = '';
+	child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+	await new Promise<void>((ready, fail) => {
+		const timer = setTimeout(() => fail(new Error(`${program} printed no header within 30 s; stderr:\n${stderr}`)), 30_000);
+		child.stdout!.on('data', (d: Buffer) => {
+			stdout += d.toString();
+			if (stdout.includes('EVENT AND FIELDS')) {
+				clearTimeout(timer);
+				ready();
+			}
+		});
+		child.on('exit', (code) => fail(new Error(`${program} exited (${code}) before attaching; stderr:\n${stderr}`)));
+	});
+	return { child, output: () => stdout };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+	await new Promise((r) => setTimeout(r, 1000)); // let the ring buffer drain
+	const exited = new Promise((r) => child.on('exit', r));
+	child.kill('SIGINT');
+	await exited;
+}
+
+/** Runs a shell command as the guide prints it; resolves with its pid once it exits. */
+function runCommand(command: string, cwd: string): Promise<number> {
+	return new Promise((done) => {
+		const child = spawn('sh', ['-c', `exec ${command}`], { cwd, stdio: 'ignore' });
+		child.on('exit', () => done(child.pid!));
+	});
+}
+
+async function waitForPort(port: number): Promise<void> {
+	for (let i = 0; i < 200; i++) {
+		const open = await new Promise<boolean>((r) => {
+			const s = connect(port, '127.0.0.1', () => (s.end(), r(true))).on('error', () => r(false));
+		});
+		if (open) return;
+		await new Promise((r) => setTimeout(r, 50));
+	}
+	throw new Error(`nothing listens on 127.0.0.1:${port} after 10 s: is the port taken by another program?`);
+}
+
+beforeAll(async () => {
+	requireRoot('building and running the guides\' programs');
+	for (const [tool, pkg] of [['make', 'make'], ['clang', 'clang'], ['bpftool', 'bpftool'], ['pkg-config', 'pkg-config'], ['python3', 'python3'], ['setpriv', 'util-linux']] as const) requireTool(tool, pkg);
+	const projects = names.map((name) => ({ name, project: generatePreset(name, 'zh') }));
+	// Two builds at a time: one per core.
+	for (let i = 0; i < projects.length; i += 2) {
+		await Promise.all(
+			projects.slice(i, i + 2).map(async ({ name, project }) => {
+				const dir = projectDir(name, project);
+				built.set(name, { dir, project, make: await make(dir) });
+			}),
+		);
+	}
+}, 600_000);
+
+describe('the guides\' generated programs', () => {
+	for (const name of names) {
+		it(`preset ${name} builds with make, printing what the guides show`, () => {
+			const { make: result, project } = built.get(name)!;
+			expect(result.status, `make failed for preset ${name}:\n${result.stderr}`).toBe(0);
+			expect(result.stdout.trimEnd().split('\n')).toEqual(makeOutput(project));
+		});
+	}
+
+	it('connect: prints one line per connection with address:port and the return value', async () => {
+		const { dir, project } = built.get('connect')!;
+		const tracer = await startTracer(dir, project.programName, CONNECT_RUN.filter.split(' '));
+		const server = spawn('sh', ['-c', `exec ${CONNECT_RUN.server}`], { stdio: 'ignore' });
+		try {
+			await waitForPort(8080);
+			const pids: number[] = [];
+			for (const client of CONNECT_RUN.clients) pids.push(await runCommand(client.command, dir));
+			await stop(tracer.child);
+			const lines = tracer.output().split('\n');
+			CONNECT_RUN.clients.forEach((client, i) => {
+				const line = lines.find((l) => l.includes(`uservaddr=127.0.0.1:${client.port} `));
+				expect(line, `no line for the connection to port ${client.port} in:\n${tracer.output()}`).toBeDefined();
+				const [time, pid] = line!.split(/\s+/);
+				expect(pid).toBe(String(pids[i]));
+				expect(line).toBe(connectLine('sys_enter_connect', client.port, client.ret, time, pid));
+			});
+		} finally {
+			server.kill();
+			if (tracer.child.exitCode === null) tracer.child.kill();
+		}
+	}, 120_000);
+
+	it('openat: prints the open of /etc/hostname by cat', async () => {
+		const { dir, project } = built.get('openat')!;
+		const tracer = await startTracer(dir, project.programName, OPENAT_RUN.filter.split(' '));
+		const pid = await runCommand(OPENAT_RUN.trigger, dir);
+		await stop(tracer.child);
+		const line = tracer.output().split('\n').find((l) => l.endsWith(OPENAT_RUN.line) && l.split(/\s+/)[1] === String(pid));
+		expect(line, `no line ending in ${OPENAT_RUN.line} for pid ${pid} in:\n${tracer.output()}`).toBeDefined();
+		expect(line!.split(/\s+/)[2]).toBe('cat');
+	}, 120_000);
+
+	it('not root: the loader says to run it as root', () => {
+		const { dir } = built.get('openat')!;
+		const run = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'sh', '-c', TROUBLES.notRoot.command], { cwd: dir, encoding: 'utf8' });
+		expect(run.status).not.toBe(0);
+		expect(run.stderr.trim()).toBe(TROUBLES.notRoot.message);
+	});
+
+	it('no BTF: make stops and says to use the portable context', async () => {
+		const project = built.get('openat')!.project;
+		const dir = projectDir('openat-no-btf', project);
+		const [command, ...args] = TROUBLES.noBtf.command.split(' ');
+		expect(command).toBe('make');
+		const result = await make(dir, ...args);
+		expect(result.status).not.toBe(0);
+		expect(result.stderr).toContain(TROUBLES.noBtf.message);
+	}, 120_000);
+});
