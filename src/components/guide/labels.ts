@@ -9,7 +9,8 @@ const zh = {
 	output: '输出',
 	command: '命令',
 	structMatch: {
-		syscall: (name: string) => `所有系统调用事件共用 struct ${name}，参数按顺序放在 args[] 里。`,
+		syscall: (name: string) =>
+			name.endsWith('_exit') ? `所有 sys_exit_* 事件共用 struct ${name}，返回值在 ret。` : `所有 sys_enter_* 事件共用 struct ${name}，参数按顺序放在 args[] 里。`,
 		event: (name: string) => `struct ${name} 与事件同名，成员与 format 的字段一一对应。`,
 		class: (name: string) => `这个事件没有同名的结构体，它和同一“类”（event class）的其他事件共用 struct ${name}。`,
 	},
@@ -32,7 +33,7 @@ const zh = {
 	present: '有',
 	absent: '—',
 	workload: '程序',
-	workloadCommand: '命令（PORT 为监听端口）',
+	workloadCommand: '被测程序的命令（PORT 是它监听的端口）',
 	acceptFamily: 'accept 族',
 	openFamily: 'open 族',
 	noEvents: '无',
@@ -66,7 +67,8 @@ const en: typeof zh = {
 	output: 'Output',
 	command: 'Command',
 	structMatch: {
-		syscall: (name) => `Every syscall event shares struct ${name}; the arguments are in args[], in order.`,
+		syscall: (name) =>
+			name.endsWith('_exit') ? `Every sys_exit_* event shares struct ${name}; the return value is in ret.` : `Every sys_enter_* event shares struct ${name}; the arguments are in args[], in order.`,
 		event: (name) => `struct ${name} carries the event's name; its members match the format's fields one to one.`,
 		class: (name) => `No struct carries this event's name: it shares struct ${name} with the other events of its class.`,
 	},
@@ -89,7 +91,7 @@ const en: typeof zh = {
 	present: 'yes',
 	absent: '—',
 	workload: 'Program',
-	workloadCommand: 'Command (PORT is the port it listens on)',
+	workloadCommand: 'The commands measured (PORT is the port each listens on)',
 	acceptFamily: 'accept family',
 	openFamily: 'open family',
 	noEvents: 'none',
