@@ -1,0 +1,105 @@
+/**
+ * `<atlas-event>`: the small part of an event page's script that loads with the page. It copies
+ * and downloads single files on its own; everything that needs the generator or the event's data
+ * (switching kernel, changing options, the zip) loads event-runtime.ts on first use, and starts
+ * loading it as soon as the reader reaches for a control.
+ */
+import { strings } from '../../site/i18n.ts';
+import { addCopyButtons } from './copy-buttons.ts';
+
+type Runtime = Awaited<ReturnType<typeof import('./event-runtime.ts')['createRuntime']>>;
+
+function saveFile(name: string, data: BlobPart, type: string): void {
+	const url = URL.createObjectURL(new Blob([data], { type }));
+	const a = Object.assign(document.createElement('a'), { href: url, download: name });
+	document.body.append(a);
+	a.click();
+	a.remove();
+	setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+async function copyText(button: HTMLElement, text: string, done: string): Promise<void> {
+	await navigator.clipboard.writeText(text);
+	const label = button.textContent;
+	button.textContent = done;
+	button.classList.add('done');
+	setTimeout(() => {
+		button.textContent = label;
+		button.classList.remove('done');
+	}, 1500);
+}
+
+export class AtlasEvent extends HTMLElement {
+	#runtime: Promise<Runtime> | undefined;
+
+	/** Loads the runtime once; the page's state (URL, form) is applied when it arrives. */
+	runtime(): Promise<Runtime> {
+		this.#runtime ??= import('./event-runtime.ts').then(({ createRuntime }) => createRuntime(this));
+		return this.#runtime;
+	}
+
+	connectedCallback(): void {
+		const t = strings(this.dataset.lang === 'en' ? 'en' : 'zh');
+		addCopyButtons(this, t.copy);
+
+		this.addEventListener('click', (event) => {
+			const target = (event.target as HTMLElement).closest<HTMLElement>('button, a[data-kernel-link]');
+			if (!target) return;
+			if (target.matches('[data-copy-cmd]')) {
+				void copyText(target, target.parentElement!.querySelector('code')!.textContent ?? '', t.copied);
+			} else if (target.matches('[data-copy-file]')) {
+				void copyText(target, codeOf(target), t.genCopied);
+			} else if (target.matches('[data-download-file]')) {
+				saveFile(target.dataset.downloadFile!, codeOf(target), 'text/plain');
+			} else if (target.matches('[data-download-zip]')) {
+				void this.runtime().then(async (r) => {
+					const zip = await r.zip();
+					if (zip) saveFile(zip.name, zip.data as BlobPart, 'application/zip');
+				});
+			} else if (target.matches('.kp[data-kernel]:not([aria-disabled="true"])')) {
+				void this.runtime().then((r) => r.setKernel(target.dataset.kernel!));
+			} else if (target.matches('a[data-kernel-link]')) {
+				event.preventDefault();
+				void this.runtime().then((r) => r.setKernel(target.dataset.kernelLink!));
+				this.querySelector('.event-head')?.scrollIntoView({ behavior: 'smooth' });
+			}
+		});
+
+		// Arrow keys move through the kernel picker, as in any radio group.
+		this.querySelector('.kp-options')?.addEventListener('keydown', (event) => {
+			const e = event as KeyboardEvent;
+			if (!['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown'].includes(e.key)) return;
+			const options = [...this.querySelectorAll<HTMLElement>('.kp:not([aria-disabled="true"])')];
+			const i = options.indexOf(document.activeElement as HTMLElement);
+			const next = options[(i + (e.key === 'ArrowLeft' || e.key === 'ArrowUp' ? -1 : 1) + options.length) % options.length];
+			if (next) {
+				e.preventDefault();
+				next.focus();
+				next.click();
+			}
+		});
+
+		const form = this.querySelector('form.gen-options');
+		const warm = () => void this.runtime();
+		for (const el of [form, this.querySelector('.kernel-picker')]) {
+			el?.addEventListener('pointerenter', warm, { once: true });
+			el?.addEventListener('focusin', warm, { once: true });
+		}
+		form?.addEventListener('input', () => void this.runtime().then((r) => r.readForm()));
+		form?.addEventListener('change', () => void this.runtime().then((r) => r.readForm()));
+		form?.addEventListener('reset', (event) => {
+			event.preventDefault();
+			void this.runtime().then((r) => r.reset());
+		});
+		form?.addEventListener('submit', (event) => event.preventDefault());
+
+		// A shared link with a kernel or options: apply them now.
+		if (new URLSearchParams(location.search).size > 0) warm();
+	}
+}
+
+function codeOf(button: HTMLElement): string {
+	return button.closest('.code-file')?.querySelector('pre code')?.textContent ?? '';
+}
+
+customElements.define('atlas-event', AtlasEvent);

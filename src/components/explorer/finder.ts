@@ -1,0 +1,92 @@
+/**
+ * The browser side of EventFinder.astro: loads the event index, searches on every keystroke and
+ * filter change, and keeps the query and filters in the URL (explorer only) so a link reopens them.
+ */
+import { toHtml } from '../../site/html.ts';
+import { strings } from '../../site/i18n.ts';
+import type { SearchFilters } from '../../site/search.ts';
+import { createUrls } from '../../site/urls.ts';
+import { eventRows } from '../../site/views/event-list.ts';
+import { loadEventSearch } from '../search/event-search.ts';
+
+export function createFinder(root: HTMLElement): void {
+	const lang = root.dataset.lang === 'en' ? 'en' : 'zh';
+	const t = strings(lang);
+	const urls = createUrls(root.dataset.base ?? '/');
+	const pageSize = Number(root.dataset.limit ?? 100);
+	const withFilters = root.dataset.filters === '1';
+	const form = root.querySelector('form')!;
+	const input = form.querySelector<HTMLInputElement>('input[name="q"]')!;
+	const select = (name: string) => form.querySelector<HTMLSelectElement>(`select[name="${name}"]`);
+	const list = root.querySelector<HTMLElement>('.finder-results')!;
+	const status = root.querySelector<HTMLElement>('.finder-status');
+	const more = root.querySelector<HTMLButtonElement>('.finder-more');
+	let shown = pageSize;
+	const initialRows = list.innerHTML;
+	form.addEventListener('submit', (event) => event.preventDefault());
+
+	// Restore query and filters from the URL (explorer links carry them).
+	const params = new URLSearchParams(location.search);
+	if (withFilters) {
+		input.value = params.get('q') ?? '';
+		for (const name of ['category', 'kernel', 'origin']) {
+			const s = select(name);
+			const value = params.get(name);
+			if (s && value && [...s.options].some((o) => o.value === value)) s.value = value;
+		}
+	}
+
+	const loaded = loadEventSearch(urls.eventIndex());
+	const run = async () => {
+		const { index, search } = await loaded;
+		const started = performance.now();
+		const kernelId = select('kernel')?.value;
+		const kernel = kernelId ? index.kernels.findIndex((k) => k.id === kernelId) : -1;
+		const origin = select('origin')?.value;
+		const filters: SearchFilters = {
+			category: select('category')?.value || undefined,
+			kernel: kernel >= 0 ? kernel : undefined,
+			origin: origin === 'builtin' || origin === 'module' ? origin : undefined,
+		};
+		const query = input.value;
+		// The home picker shows its hand-picked rows while the box is empty.
+		if (!query.trim() && root.dataset.initial === '1') {
+			list.innerHTML = initialRows;
+			return;
+		}
+		const result = search(query, filters, shown);
+		list.innerHTML = toHtml(eventRows(result.entries, { lang, urls, kernels: index.kernels }));
+		// Exposed for the benchmark (npm run bench): the cost of one search and redraw.
+		root.dataset.searchMs = (performance.now() - started).toFixed(2);
+		if (status) status.textContent = t.explorerShowing(result.entries.length, result.total);
+		if (more) more.hidden = result.total <= result.entries.length;
+		if (withFilters) {
+			const next = new URLSearchParams();
+			if (query.trim()) next.set('q', query.trim());
+			for (const name of ['category', 'kernel', 'origin']) {
+				const value = select(name)?.value;
+				if (value) next.set(name, value);
+			}
+			const search = next.toString();
+			history.replaceState(null, '', search ? `?${search}` : location.pathname);
+		}
+	};
+	const rerun = () => {
+		shown = pageSize;
+		void run();
+	};
+	input.addEventListener('input', rerun);
+	form.addEventListener('change', rerun);
+	more?.addEventListener('click', () => {
+		shown += pageSize;
+		void run();
+	});
+	// Enter in the box opens the first result.
+	input.addEventListener('keydown', (event) => {
+		if (event.key === 'Enter') {
+			const first = list.querySelector('a');
+			if (first) first.click();
+		}
+	});
+	if (withFilters && [...params.keys()].length > 0) void run();
+}

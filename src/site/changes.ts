@@ -1,0 +1,113 @@
+/**
+ * What changed between kernels: for one event, how its fields differ from one kernel to the
+ * next; for a whole kernel, which events were added, removed or changed against an older one.
+ */
+import { diffLines } from 'diff';
+import type { Event, Field, Provenance } from '../schemas/snapshot.ts';
+import { eventKey } from './catalog.ts';
+
+/** The parts of a field that matter to a program reading it. */
+const fieldShape = (f: Field) => `${f.declaration}|${f.offset}|${f.size}|${f.signed ? 1 : 0}`;
+
+/** Whether two copies of an event lay out their own fields differently (the common header is ignored). */
+export function fieldsDiffer(a: Event, b: Event): boolean {
+	const x = a.format.fields;
+	const y = b.format.fields;
+	return x.length !== y.length || x.some((f, i) => fieldShape(f) !== fieldShape(y[i]!));
+}
+
+export interface FieldChange {
+	name: string;
+	kind: 'added' | 'removed' | 'changed';
+	before?: Field;
+	after?: Field;
+}
+
+/** Field-by-field changes from `a` to `b`, keyed on field names, in `b`'s order then removed ones. */
+export function fieldChanges(a: readonly Field[], b: readonly Field[]): FieldChange[] {
+	const before = new Map(a.map((f) => [f.name, f]));
+	const after = new Set(b.map((f) => f.name));
+	const changes: FieldChange[] = [];
+	for (const f of b) {
+		const old = before.get(f.name);
+		if (!old) changes.push({ name: f.name, kind: 'added', after: f });
+		else if (fieldShape(old) !== fieldShape(f)) changes.push({ name: f.name, kind: 'changed', before: old, after: f });
+	}
+	for (const f of a) if (!after.has(f.name)) changes.push({ name: f.name, kind: 'removed', before: f });
+	return changes;
+}
+
+/** The lines of a format file a reader compares: the event's own fields (the ID and common header vary for unrelated reasons). */
+function comparableLines(formatText: string): string {
+	return formatText
+		.split('\n')
+		.filter((line) => /^\s*field:/.test(line) && !/\bcommon_\w+;/.test(line))
+		.map((line) => `${line.trim()}\n`)
+		.join('');
+}
+
+export interface DiffLine {
+	kind: 'same' | 'added' | 'removed';
+	text: string;
+}
+
+/** A line diff of the event's field lines between two kernels, for display as a unified diff. */
+export function formatDiff(a: Event, b: Event): DiffLine[] {
+	return diffLines(comparableLines(a.formatText), comparableLines(b.formatText)).flatMap((part) =>
+		part.value
+			.replace(/\n$/, '')
+			.split('\n')
+			.map((text) => ({ kind: part.added ? 'added' : part.removed ? 'removed' : 'same', text }) as DiffLine),
+	);
+}
+
+export interface Variant {
+	/** The kernels (oldest first, consecutive among those that have the event) sharing one layout. */
+	kernels: Provenance[];
+	event: Event;
+	/** Changes from the previous variant; empty for the first. */
+	changes: FieldChange[];
+	diff: DiffLine[];
+}
+
+/**
+ * An event's layouts across kernels: consecutive kernels with the same fields form one variant;
+ * each later variant carries its changes from the one before. `versions` is oldest first.
+ */
+export function eventVariants(versions: readonly { kernel: Provenance; event: Event }[]): Variant[] {
+	const variants: Variant[] = [];
+	for (const { kernel, event } of versions) {
+		const last = variants.at(-1);
+		if (last && !fieldsDiffer(last.event, event)) {
+			last.kernels.push(kernel);
+			continue;
+		}
+		variants.push({
+			kernels: [kernel],
+			event,
+			changes: last ? fieldChanges(last.event.format.fields, event.format.fields) : [],
+			diff: last ? formatDiff(last.event, event) : [],
+		});
+	}
+	return variants;
+}
+
+export interface KernelChanges {
+	added: string[];
+	removed: string[];
+	changed: string[];
+}
+
+/** Events added, removed and with changed fields from kernel `a` to kernel `b`, as `category:name` keys, sorted. */
+export function kernelChanges(a: readonly Event[], b: readonly Event[]): KernelChanges {
+	const before = new Map(a.map((e) => [eventKey(e), e]));
+	const afterKeys = new Set(b.map(eventKey));
+	const result: KernelChanges = { added: [], removed: [], changed: [] };
+	for (const e of b) {
+		const old = before.get(eventKey(e));
+		if (!old) result.added.push(eventKey(e));
+		else if (fieldsDiffer(old, e)) result.changed.push(eventKey(e));
+	}
+	for (const e of a) if (!afterKeys.has(eventKey(e))) result.removed.push(eventKey(e));
+	return result;
+}

@@ -1,0 +1,72 @@
+/**
+ * `data/events.json`: every distinct event with the kernels that have it and its origin, packed
+ * small enough for the explorer to fetch at once (categories and modules are pooled, the kernels
+ * an event exists on are a bit mask).
+ */
+import type { Catalog } from './catalog.ts';
+
+export interface IndexKernel {
+	id: string;
+	release: string;
+	arch: string;
+}
+
+export interface IndexEntry {
+	category: string;
+	name: string;
+	/** Bit i set: the event exists on kernels[i]. */
+	kernels: number;
+	/** The module that provides it, or null when built in. */
+	module: string | null;
+}
+
+export interface EventIndex {
+	kernels: IndexKernel[];
+	categories: string[];
+	entries: IndexEntry[];
+}
+
+/** The JSON form: `[category index, name, kernel mask, module index or -1]` per event. */
+export interface PackedEventIndex {
+	kernels: IndexKernel[];
+	categories: string[];
+	modules: string[];
+	events: [number, string, number, number][];
+}
+
+/** A bit mask holds at most 31 kernels; more would need a wider encoding. */
+const MAX_KERNELS = 31;
+
+export function packEventIndex(catalog: Catalog): PackedEventIndex {
+	if (catalog.kernels.length > MAX_KERNELS) {
+		throw new Error(`the event index holds at most ${MAX_KERNELS} kernels, data/ has ${catalog.kernels.length}`);
+	}
+	const kernelBit = new Map(catalog.kernels.map((k, i) => [k.id, 1 << i]));
+	const categoryIndex = new Map(catalog.categories.map((c, i) => [c, i]));
+	const modules = [...new Set(catalog.events.flatMap((e) => (e.module ? [e.module] : [])))].sort();
+	const moduleIndex = new Map(modules.map((m, i) => [m, i]));
+	return {
+		kernels: catalog.kernels.map(({ id, release, arch }) => ({ id, release, arch })),
+		categories: catalog.categories,
+		modules,
+		events: catalog.events.map((e) => [
+			categoryIndex.get(e.category)!,
+			e.name,
+			e.kernels.reduce((mask, id) => mask | kernelBit.get(id)!, 0),
+			e.module === null ? -1 : moduleIndex.get(e.module)!,
+		]),
+	};
+}
+
+export function unpackEventIndex(packed: PackedEventIndex): EventIndex {
+	return {
+		kernels: packed.kernels,
+		categories: packed.categories,
+		entries: packed.events.map(([category, name, kernels, module]) => ({
+			category: packed.categories[category]!,
+			name,
+			kernels,
+			module: module < 0 ? null : packed.modules[module]!,
+		})),
+	};
+}

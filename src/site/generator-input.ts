@@ -1,0 +1,45 @@
+/**
+ * The generator's input for one event page, built the same way at build time (from the catalog) and
+ * in the browser (from the event's JSON), so both produce the same code for the same options.
+ */
+import { generateProject, planProject, type GenerateInput, type GeneratedProject, type ProgramPlan } from '../lib/generate/index.ts';
+import type { EventPlan } from '../lib/generate/plan.ts';
+import type { Event, Provenance } from '../schemas/snapshot.ts';
+import { toGeneratorOptions, type PageOptions } from './options-query.ts';
+
+/** Where the event's copies come from: the catalog at build time, the event's JSON in the browser. */
+export interface EventSource {
+	event(name: string, kernel: string): Event | undefined;
+	versions(name: string): { kernel: Provenance; event: Event }[];
+}
+
+export function generatorInput(source: EventSource, kernel: Provenance, event: Event): GenerateInput {
+	return {
+		kernel,
+		events: [event],
+		lookup: (category, name) => (category === event.category ? source.event(name, kernel.id) : undefined),
+		capturedOn: (category, name) =>
+			category === event.category ? source.versions(name).map((v) => ({ kernel: v.kernel.id, format: v.event.format })) : [],
+	};
+}
+
+export type Generated = { ok: true; project: GeneratedProject; plan: ProgramPlan } | { ok: false; error: string };
+
+/** Runs the generator for the page's options; a refusal (GenerateError) comes back as its message. */
+export function generate(input: GenerateInput, options: PageOptions): Generated {
+	const generatorOptions = toGeneratorOptions(options, `${input.events[0]!.category}:${input.events[0]!.name}`);
+	try {
+		return { ok: true, project: generateProject(input, generatorOptions), plan: planProject(input, generatorOptions) };
+	} catch (error) {
+		return { ok: false, error: (error as Error).message };
+	}
+}
+
+/** How the generator reads each field with its default options: what the field table explains. */
+export function defaultPlan(source: EventSource, kernel: Provenance, event: Event): EventPlan | undefined {
+	try {
+		return planProject(generatorInput(source, kernel, event), {}).events[0];
+	} catch {
+		return undefined;
+	}
+}
