@@ -24,6 +24,7 @@ export interface SearchResult {
 export type EventSearch = (query: string, filters?: SearchFilters, limit?: number) => SearchResult;
 
 const fuzzy = new uFuzzy({ intraChars: "[a-z\\d'_]", intraIns: Infinity });
+const RANK_LIMIT = 1000;
 
 /** How well a match fits, lower is better: the whole name, a prefix, a substring, any fuzzy match. */
 function tier(entry: IndexEntry, query: string): number {
@@ -38,6 +39,7 @@ export function createEventSearch(entries: readonly IndexEntry[]): EventSearch {
 	const haystack = entries.map((e) => `${e.category}:${e.name}`);
 	return (rawQuery, filters = {}, limit = 50) => {
 		const query = rawQuery.trim().toLowerCase();
+		const filtered = Boolean(filters.category || filters.kernel !== undefined || filters.origin);
 		let candidates: number[] = [];
 		for (let i = 0; i < entries.length; i++) {
 			const e = entries[i]!;
@@ -47,14 +49,15 @@ export function createEventSearch(entries: readonly IndexEntry[]): EventSearch {
 			candidates.push(i);
 		}
 		if (query) {
-			const [idxs, info, order] = fuzzy.search(haystack, query, 1, 1000, candidates);
-			if (!idxs) return { total: 0, entries: [] };
-			// uFuzzy ranks when there are few enough matches; otherwise keep the index's order.
-			const ranked = info && order ? order.map((o) => info.idx[o]!) : idxs;
+			const idxs = fuzzy.filter(haystack, query, filtered ? candidates : undefined) ?? [];
+			// uFuzzy ranks a manageable number of matches; beyond that keep the index's order.
+			let ranked = idxs;
+			if (idxs.length > 0 && idxs.length <= RANK_LIMIT) {
+				const info = fuzzy.info(idxs, haystack, query);
+				ranked = fuzzy.sort(info, haystack, query).map((o) => info.idx[o]!);
+			}
 			const position = new Map(ranked.map((idx, i) => [idx, i]));
-			candidates = [...ranked].sort(
-				(a, b) => tier(entries[a]!, query) - tier(entries[b]!, query) || position.get(a)! - position.get(b)!,
-			);
+			candidates = [...ranked].sort((a, b) => tier(entries[a]!, query) - tier(entries[b]!, query) || position.get(a)! - position.get(b)!);
 		}
 		return { total: candidates.length, entries: candidates.slice(0, limit).map((i) => entries[i]!) };
 	};

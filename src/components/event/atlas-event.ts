@@ -4,7 +4,6 @@
  * (switching kernel, changing options, the zip) loads event-runtime.ts on first use, and starts
  * loading it as soon as the reader reaches for a control.
  */
-import { strings } from '../../site/i18n.ts';
 import { addCopyButtons } from './copy-buttons.ts';
 
 type Runtime = Awaited<ReturnType<typeof import('./event-runtime.ts')['createRuntime']>>;
@@ -39,16 +38,18 @@ export class AtlasEvent extends HTMLElement {
 	}
 
 	connectedCallback(): void {
-		const t = strings(this.dataset.lang === 'en' ? 'en' : 'zh');
-		addCopyButtons(this, t.copy);
+		// Labels come from the page, so the interface strings load only with the runtime.
+		const copy = this.dataset.copyLabel ?? 'Copy';
+		const copied = this.dataset.copiedLabel ?? 'Copied';
+		addCopyButtons(this, copy);
 
 		this.addEventListener('click', (event) => {
 			const target = (event.target as HTMLElement).closest<HTMLElement>('button, a[data-kernel-link]');
 			if (!target) return;
 			if (target.matches('[data-copy-cmd]')) {
-				void copyText(target, target.parentElement!.querySelector('code')!.textContent ?? '', t.copied);
+				void copyText(target, target.parentElement!.querySelector('code')!.textContent ?? '', copied);
 			} else if (target.matches('[data-copy-file]')) {
-				void copyText(target, codeOf(target), t.genCopied);
+				void copyText(target, codeOf(target), copied);
 			} else if (target.matches('[data-download-file]')) {
 				saveFile(target.dataset.downloadFile!, codeOf(target), 'text/plain');
 			} else if (target.matches('[data-download-zip]')) {

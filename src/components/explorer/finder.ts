@@ -36,9 +36,12 @@ export function createFinder(root: HTMLElement): void {
 		}
 	}
 
-	const loaded = loadEventSearch(urls.eventIndex());
+	// The explorer needs the index at once; the home page's picker only when the reader turns to it.
+	let loaded = withFilters ? loadEventSearch(urls.eventIndex()) : undefined;
+	const load = () => (loaded ??= loadEventSearch(urls.eventIndex()));
+	input.addEventListener('focus', () => void load(), { once: true });
 	const run = async () => {
-		const { index, search } = await loaded;
+		const { index, search } = await load();
 		const started = performance.now();
 		const kernelId = select('kernel')?.value;
 		const kernel = kernelId ? index.kernels.findIndex((k) => k.id === kernelId) : -1;

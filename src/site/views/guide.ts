@@ -134,5 +134,5 @@ export function kernelView(ctx: GuideContext): RawHtml {
 	const t = strings(ctx.lang);
 	if (!ctx.event) return html`<div class="notice" role="status">${t.kernelMissing(ctx.kernel.release)}</div>${step1(ctx)}`;
 	return html`${step1(ctx)}${step2(ctx, ctx.event)}${step3(ctx, ctx.event)}
-<section class="fields-section" id="fields" aria-labelledby="fields-title"><h2 id="fields-title">${t.eventFields}</h2>${fieldTable(ctx.lang, ctx.event, ctx.plan)}</section>`;
+<section class="fields-section" id="fields" aria-labelledby="fields-title" data-pagefind-body><h2 id="fields-title">${t.eventFields}</h2>${fieldTable(ctx.lang, ctx.event, ctx.plan)}</section>`;
 }

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { FIXTURE_KERNEL, fixtureEvents } from '../../../tests/site/fixture-events.ts';
+import { escapeHtml } from '../highlight.ts';
+import { toHtml } from '../html.ts';
+import { defaultPlan, generate, generatorInput } from '../generator-input.ts';
+import { defaultPageOptions } from '../options-query.ts';
+import { codePanel, stepOfFile } from './code-files.ts';
+import { optionsForm, runView } from './generator.ts';
+import { kernelView, structText } from './guide.ts';
+
+const events = fixtureEvents();
+const source = {
+	event: (name: string) => events.find((e) => e.name === name),
+	versions: (name: string) => events.filter((e) => e.name === name).map((event) => ({ kernel: FIXTURE_KERNEL, event })),
+};
+const event = (name: string) => events.find((e) => e.name === name)!;
+
+describe('event page views', () => {
+	it('renders steps 1–3 and the field table of sys_enter_openat (golden file)', async () => {
+		const e = event('sys_enter_openat');
+		const html = toHtml(
+			kernelView({ lang: 'en', category: e.category, name: e.name, kernel: FIXTURE_KERNEL, event: e, plan: defaultPlan(source, FIXTURE_KERNEL, e), highlightC: escapeHtml }),
+		);
+		expect(html).toContain('<mark>syscalls:sys_enter_openat</mark>');
+		expect(html).toContain('<code>args[1]</code> → <code>const char * filename</code>');
+		await expect(html).toMatchFileSnapshot('./__snapshots__/kernel-view.sys_enter_openat.en.html');
+	});
+
+	it('writes a struct as C with every member’s offset and size', () => {
+		const e = event('sched_switch');
+		if (e.context.match === 'none') throw new Error('sched_switch has a struct in the fixtures');
+		const text = structText(e.context.struct);
+		expect(text).toMatch(/^struct trace_event_raw_sched_switch \{\n/);
+		expect(text).toContain('char prev_comm[16];');
+		expect(text).toMatch(/pid_t prev_pid;\s+\/\* offset 24, size 4 \*\//);
+	});
+
+	it('tells the reader when the chosen kernel lacks the event', () => {
+		const html = toHtml(kernelView({ lang: 'zh', category: 'syscalls', name: 'sys_enter_openat', kernel: FIXTURE_KERNEL, event: undefined, plan: undefined, highlightC: escapeHtml }));
+		expect(html).toContain('没有这个事件');
+		expect(html).not.toContain('id="step-2"');
+	});
+
+	it('renders the options form with the current choices and every field of the event', () => {
+		const e = event('sched_switch');
+		const html = toHtml(optionsForm('en', e, { ...defaultPageOptions('en'), context: 'portable', fields: ['prev_pid'] }, 'sched_switch'));
+		expect(html).toMatch(/value="portable" checked/);
+		expect(html.match(/name="field"/g)).toHaveLength(e.format.fields.length);
+		expect(html).toContain('name="field" checked value="prev_pid"');
+		expect(html).toContain('name="field" value="next_pid"');
+		expect(html).not.toContain('name="pairExit"'); // only sys_enter_* events pair with an exit
+	});
+
+	it('shows each generated file in its step, and the run step with a trigger for connect-like syscalls', () => {
+		const e = event('sys_enter_openat');
+		const result = generate(generatorInput(source, FIXTURE_KERNEL, e), { ...defaultPageOptions('en'), pairExit: true });
+		if (!result.ok) throw new Error(result.error);
+		const steps = result.project.files.map((f) => `${stepOfFile(f.path)} ${f.path}`);
+		expect(steps).toEqual(expect.arrayContaining(['4 sys_enter_openat.bpf.c', '4 sys_enter_openat.h', '5 sys_enter_openat.c', '6 Makefile', '6 README.md']));
+		const run = toHtml(runView('en', result.plan));
+		expect(run).toContain('sudo ./sys_enter_openat [-p PID] [-c COMM]');
+		expect(run).toContain('cat /etc/hostname');
+		expect(run).toContain('ret=…');
+		const panel = toHtml(codePanel(result.project.files[0]!, escapeHtml(result.project.files[0]!.content), 'en'));
+		expect(panel).toContain('data-path="sys_enter_openat.bpf.c"');
+	});
+});
