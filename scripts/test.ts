@@ -32,6 +32,7 @@ const SYSTEM_PACKAGES: Record<string, string> = {
 	'pkg-config': 'pkg-config',
 	gcc: 'cc',
 	python3: '/usr/bin/python3',
+	unzip: 'unzip',
 };
 
 function isPresent(probe: string): boolean {

@@ -9,7 +9,8 @@ import { GuideFrontmatterSchema } from './components/guide/frontmatter.ts';
  * src/components/guide/frontmatter.ts so tests validate with it too.
  */
 const guides = defineCollection({
-	loader: glob({ pattern: '**/[^_]*.mdx', base: './content' }),
+	// ATLAS_CONTENT points the build at another folder (the site's browser tests build with none).
+	loader: glob({ pattern: '**/[^_]*.mdx', base: process.env.ATLAS_CONTENT || './content' }),
 	schema: GuideFrontmatterSchema,
 });
 

@@ -79,7 +79,10 @@ export function createFinder(root: HTMLElement): void {
 		void run();
 	};
 	input.addEventListener('input', rerun);
-	form.addEventListener('change', rerun);
+	// Only the filters: the box's own change event fires on blur, which would redraw the list under a click.
+	form.addEventListener('change', (event) => {
+		if (event.target instanceof HTMLSelectElement) rerun();
+	});
 	more?.addEventListener('click', () => {
 		shown += pageSize;
 		void run();

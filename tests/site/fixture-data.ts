@@ -1,0 +1,25 @@
+/**
+ * A small data folder for the browser tests, cut from the committed snapshots (real captures, every
+ * kernel): the sched category and the connect/accept/openat/execve syscalls. Building the site from
+ * it takes seconds instead of the minutes the full data takes.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { listKernelIds, readSnapshot, writeSnapshot } from '../../src/data/store.ts';
+import { dataDir } from '../../src/site/data.ts';
+
+const KEEP = (e: { category: string; name: string }) =>
+	e.category === 'sched' || (e.category === 'syscalls' && /^sys_(enter|exit)_(connect|accept4?|openat2?|execve)$/.test(e.name));
+
+export function writeFixtureData(): string {
+	const source = dataDir();
+	const ids = listKernelIds(source);
+	if (ids.length < 2) throw new Error(`${source}/ holds ${ids.length} kernel snapshot(s); the browser tests need at least two (run npm run capture)`);
+	const dir = mkdtempSync(join(tmpdir(), 'atlas-site-data-'));
+	for (const id of ids) {
+		const snapshot = readSnapshot(source, id);
+		writeSnapshot(dir, { ...snapshot, events: snapshot.events.filter(KEEP) });
+	}
+	return dir;
+}
