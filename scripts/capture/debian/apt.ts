@@ -163,8 +163,10 @@ export async function resolveKernelPackages(root: AptRoot): Promise<KernelPackag
 /** Downloads the package's .deb into `debDir` (kept as a cache) and returns its path. */
 export async function downloadPackage(root: AptRoot, pkg: PackageRef, debDir: string): Promise<string> {
 	mkdirSync(debDir, { recursive: true });
-	const prefix = `${pkg.name}_${pkg.version.replace(':', '%3a')}_`;
-	const cached = readdirSync(debDir).find((f) => f.startsWith(prefix) && f.endsWith('.deb'));
+	// apt names it <name>_<version, ':' escaped>_<arch>.deb; arch-independent packages are `all`.
+	const stem = `${pkg.name}_${pkg.version.replace(':', '%3a')}_`;
+	const isIt = (f: string) => f === `${stem}${root.arch.debian}.deb` || f === `${stem}all.deb`;
+	const cached = readdirSync(debDir).find(isIt);
 	if (cached) return join(debDir, cached);
 	// Download into a scratch dir first, so an interrupted download never looks like a cached one.
 	const partial = join(debDir, '.partial');
@@ -175,7 +177,7 @@ export async function downloadPackage(root: AptRoot, pkg: PackageRef, debDir: st
 	} catch (error) {
 		throw new Error(`downloading ${pkg.name} ${pkg.version} from ${root.suite} failed:\n${errorText(error)}`);
 	}
-	const file = readdirSync(partial).find((f) => f.startsWith(prefix) && f.endsWith('.deb'));
+	const file = readdirSync(partial).find(isIt);
 	if (!file) throw new Error(`apt-get download ${pkg.name}=${pkg.version} left no .deb in ${partial}`);
 	renameSync(join(partial, file), join(debDir, file));
 	rmSync(partial, { recursive: true });

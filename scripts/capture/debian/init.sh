@@ -71,21 +71,27 @@ while read -r module path defines_events; do
 	fi
 done </atlas/load-order
 
-say "step copying formats"
-cp $T/available_events $OUT/available_events
-sed "s|^\([^:]*\):\(.*\)$|$OUT/events/\1/\2|" $OUT/available_events | xargs mkdir -p
-# One awk process copies every format file: a busybox process per file costs minutes under emulation.
-awk -F: -v src=$T/events -v dst=$OUT/events '{
-	from = src "/" $1 "/" $2 "/format"; to = dst "/" $1 "/" $2 "/format"
-	while ((getline line < from) > 0) print line > to
-	close(from); close(to)
-}' $OUT/available_events
+# Another user of this VM (scripts/verify) stages /atlas/then: it runs here, with the modules loaded,
+# and fills $OUT instead of the capture.
+if [ -x /atlas/then ]; then
+	/atlas/then "$T" "$OUT" || fail "/atlas/then failed with status $?"
+else
+	say "step copying formats"
+	cp $T/available_events $OUT/available_events
+	sed "s|^\([^:]*\):\(.*\)$|$OUT/events/\1/\2|" $OUT/available_events | xargs mkdir -p
+	# One awk process copies every format file: a busybox process per file costs minutes under emulation.
+	awk -F: -v src=$T/events -v dst=$OUT/events '{
+		from = src "/" $1 "/" $2 "/format"; to = dst "/" $1 "/" $2 "/format"
+		while ((getline line < from) > 0) print line > to
+		close(from); close(to)
+	}' $OUT/available_events
 
-if [ -r /sys/kernel/btf/vmlinux ]; then
-	cp /sys/kernel/btf/vmlinux $OUT/btf/vmlinux
-	while read -r module; do
-		[ -r "/sys/kernel/btf/$module" ] && cp "/sys/kernel/btf/$module" "$OUT/btf/$module"
-	done <$OUT/modules-loaded
+	if [ -r /sys/kernel/btf/vmlinux ]; then
+		cp /sys/kernel/btf/vmlinux $OUT/btf/vmlinux
+		while read -r module; do
+			[ -r "/sys/kernel/btf/$module" ] && cp "/sys/kernel/btf/$module" "$OUT/btf/$module"
+		done <$OUT/modules-loaded
+	fi
 fi
 
 say "step writing the result to the virtio disk"

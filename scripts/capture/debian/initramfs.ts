@@ -3,7 +3,7 @@
  * insmod takes them as they are) and the load order, packed as a newc cpio archive.
  */
 import { execFile, spawn } from 'node:child_process';
-import { chmodSync, copyFileSync, createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,8 @@ export interface InitramfsSpec {
 	channelOrder: KernelModule[];
 	/** Further modules the kernel may request while the others load (crypto algorithms), with their dependencies. */
 	onRequest: KernelModule[];
+	/** A directory copied over the initramfs root, for another user of this VM (scripts/verify stages /atlas/then in it; see init.sh). */
+	extra?: string;
 }
 
 /** Builds the initramfs at `output`, staging its files in `stageDir` (replaced). */
@@ -61,6 +63,7 @@ export async function buildInitramfs(spec: InitramfsSpec, stageDir: string, outp
 		throw new Error(`depmod failed on the staged modules in ${stageDir} (install kmod if it is missing): ${(error as Error).message}`);
 	}
 	symlinkSync('../bin/busybox', join(stageDir, 'atlas/modprobe'));
+	if (spec.extra) cpSync(spec.extra, stageDir, { recursive: true });
 	await packCpio(stageDir, output);
 }
 
