@@ -5,13 +5,14 @@
  * build-and-run guide describes provoked for their messages.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { GeneratedProject } from '../../src/lib/generate/index.ts';
 import { CONNECT_RUN, connectLine, generatePreset, makeOutput, OPENAT_RUN, PRESETS, TROUBLES, type PresetName } from '../../src/components/guide/presets.ts';
+import { ensureTracefs } from '../../scripts/lib/tracefs.ts';
 import { requireRoot, requireTool } from './bpf-toolchain.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'atlas-guide-build-'));
@@ -148,6 +149,20 @@ describe('the guides\' generated programs', () => {
 		expect(run.status).not.toBe(0);
 		expect(run.stderr.trim()).toBe(TROUBLES.notRoot.message);
 	});
+
+	it('a program for a newer record layout: attaches only where the record is as long', async () => {
+		const { dir, project } = built.get('openat-newest')!;
+		const reads = project.files.find((f) => f.path === `${project.programName}.bpf.c`)!.content.includes('__filename_val');
+		const live = readFileSync(join(ensureTracefs(), 'events/syscalls/sys_enter_openat/format'), 'utf8');
+		const run = spawnSync('sh', ['-c', `timeout -s INT 2 ${TROUBLES.newerLayout.command.replace(/^sudo /, '')}`], { cwd: dir, encoding: 'utf8' });
+		if (reads && !live.includes('__filename_val')) {
+			// This machine's kernel predates the field: the guide's failure, word for word.
+			expect(run.stderr).toContain(TROUBLES.newerLayout.message);
+		} else {
+			// This kernel has the layout the program was made for (or the program does not read the new field): it runs.
+			expect(run.stderr).not.toContain(TROUBLES.newerLayout.message);
+		}
+	}, 60_000);
 
 	it('no BTF: make stops and says to use the portable context', async () => {
 		const project = built.get('openat')!.project;

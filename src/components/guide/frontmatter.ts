@@ -19,8 +19,6 @@ export const GuideFrontmatterSchema = z.strictObject({
 	order: z.number().int().positive(),
 	/** The events the guide teaches, `category:name`; each must exist in data/ and is linked to its event page. */
 	events: z.array(EventRefSchema).min(1),
-	/** A kernel id from data/ whose snapshot the guide's data blocks show; absent means the newest captured kernel. */
-	kernel: z.string().optional(),
 });
 export type GuideFrontmatter = z.output<typeof GuideFrontmatterSchema>;
 

@@ -16,12 +16,17 @@ export interface GuidePreset {
 	events: string[];
 	/** Options that differ from the generator's defaults. */
 	options: Partial<Pick<GeneratorOptions, 'pairExit' | 'context' | 'section'>>;
+	/** The kernel id of data/ the preset is generated for; the newest captured kernel when absent. */
+	kernel?: string;
 }
 
 export const PRESETS = {
 	connect: { events: ['syscalls:sys_enter_connect'], options: { pairExit: true } },
 	accept: { events: ['syscalls:sys_enter_accept', 'syscalls:sys_enter_accept4'], options: { pairExit: true } },
-	openat: { events: ['syscalls:sys_enter_openat'], options: {} },
+	/** For the build-and-run guide: 6.12's layout, which the kernels before 7.x share (7.x added __filename_val). */
+	openat: { events: ['syscalls:sys_enter_openat'], options: {}, kernel: '6.12-amd64' },
+	/** The newest kernel's openat record, which carries a kernel-made copy of the path. */
+	'openat-newest': { events: ['syscalls:sys_enter_openat'], options: {} },
 	'accept-portable': { events: ['syscalls:sys_enter_accept'], options: { context: 'portable' } },
 } as const satisfies Record<string, GuidePreset>;
 
@@ -31,10 +36,16 @@ export function isPresetName(name: string): name is PresetName {
 	return Object.hasOwn(PRESETS, name);
 }
 
-/** The project a preset generates for a kernel of data/ (the newest by default). */
-export function generatePreset(name: PresetName, lang: Lang, kernelId?: string): GeneratedProject {
+/** The kernel a preset is generated for. */
+export function presetKernel(name: PresetName) {
 	const preset: GuidePreset = PRESETS[name];
-	const kernel = guideKernel(kernelId);
+	return guideKernel(preset.kernel);
+}
+
+/** The project a preset generates, for its kernel. */
+export function generatePreset(name: PresetName, lang: Lang): GeneratedProject {
+	const preset: GuidePreset = PRESETS[name];
+	const kernel = presetKernel(name);
 	const catalog = loadCatalog();
 	return generateProject(
 		{
@@ -48,11 +59,11 @@ export function generatePreset(name: PresetName, lang: Lang, kernelId?: string):
 }
 
 /** The event page whose generator starts from the preset's options (the page shows one event: the first). */
-export function presetUrl(name: PresetName, lang: Lang, base: string, kernelId?: string): string {
+export function presetUrl(name: PresetName, lang: Lang, base: string): string {
 	const preset: GuidePreset = PRESETS[name];
 	const { category, name: event } = parseEventRef(preset.events[0]!);
 	const defaults = defaultPageOptions(lang);
-	const params = new URLSearchParams({ kernel: guideKernel(kernelId).id });
+	const params = new URLSearchParams({ kernel: presetKernel(name).id });
 	writeOptions(params, { ...defaults, ...preset.options }, defaults);
 	return `${createUrls(base).event(lang, category, event)}?${params}`;
 }
@@ -107,6 +118,11 @@ export const TROUBLES = {
 	notRoot: {
 		command: './sys_enter_openat',
 		message: 'Run this program as root (with sudo): loading BPF programs needs CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN.',
+	},
+	/** A program generated for 7.x's openat record, run on an older kernel whose record is shorter. */
+	newerLayout: {
+		command: 'sudo ./sys_enter_openat',
+		message: 'cannot attach to the tracepoints: Permission denied',
 	},
 	noBtf: {
 		command: 'make KERNEL_BTF=/sys/kernel/btf/none',
