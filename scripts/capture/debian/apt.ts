@@ -86,7 +86,8 @@ export async function prepareAptRoot(cacheDir: string, suite: string, arch: Arch
 	}).flatMap(([key, value]) => ['-o', `${key}=${value}`]);
 	const root = { suite, arch, options };
 	try {
-		await run('apt-get', [...options, '-q', 'update'], { maxBuffer: 16 << 20 });
+		// --error-on=any: an unreachable mirror is an error, not a warning over stale (or no) lists.
+		await run('apt-get', [...options, '-q', 'update', '--error-on=any'], { maxBuffer: 16 << 20 });
 	} catch (error) {
 		throw new Error(`apt-get update for ${suite} (${arch.debian}) from ${archive.uri} failed:\n${errorText(error)}`);
 	}

@@ -217,8 +217,9 @@ export async function runVm(arch: ArchProfile, forced: Accel | undefined, kernel
 			initrd,
 			disk,
 			consoleLog: join(dirname(disk), `console-${accel}.log`),
-			timeoutMs: (accel === 'kvm' ? 5 : 20) * 60_000,
-			firstMessageTimeoutMs: 60_000,
+			// Under KVM init speaks within seconds; a KVM that cannot run guests here should cost little.
+			firstMessageTimeoutMs: accel === 'kvm' ? 30_000 : 120_000,
+			silenceTimeoutMs: 10 * 60_000,
 			onMessage: (m) => {
 				if (m.kind === 'step') {
 					const builtin = /^(\d+) built-in events$/.exec(m.text);

@@ -19,10 +19,13 @@ export interface BootSpec {
 	disk: string;
 	/** Where the whole console is written (`\r` stripped). */
 	consoleLog: string;
-	/** Whole-run limit. */
-	timeoutMs: number;
 	/** Give up when init has said nothing this long after start (a guest that never gets to run). */
 	firstMessageTimeoutMs: number;
+	/**
+	 * Then give up when init goes this long without a message (a hung module load or payload). A
+	 * limit on silence, not on the whole run, lets long payloads run as long as they report progress.
+	 */
+	silenceTimeoutMs: number;
 	onMessage: (message: InitMessage) => void;
 }
 
@@ -86,10 +89,14 @@ export function boot(spec: BootSpec): Promise<Extract<InitMessage, { kind: 'done
 			failure ??= error;
 			qemu.kill('SIGKILL');
 		};
-		const overall = setTimeout(() => stop(new BootError(`the VM did not finish within ${spec.timeoutMs / 1000} s (hung?)`, tail)), spec.timeoutMs);
-		const firstMessage = setTimeout(() => {
-			if (!heardFromInit) stop(new BootError(`init said nothing within ${spec.firstMessageTimeoutMs / 1000} s of starting qemu (-accel ${spec.accel})`, tail, true));
-		}, spec.firstMessageTimeoutMs);
+		let watchdog = setTimeout(
+			() => stop(new BootError(`init said nothing within ${spec.firstMessageTimeoutMs / 1000} s of starting qemu (-accel ${spec.accel})`, tail, true)),
+			spec.firstMessageTimeoutMs,
+		);
+		const heardFrom = () => {
+			clearTimeout(watchdog);
+			watchdog = setTimeout(() => stop(new BootError(`init said nothing for ${spec.silenceTimeoutMs / 1000} s (hung?)`, tail)), spec.silenceTimeoutMs);
+		};
 		const onLine = (raw: string) => {
 			const line = raw.replaceAll('\r', '');
 			log.write(`${line}\n`);
@@ -98,6 +105,7 @@ export function boot(spec: BootSpec): Promise<Extract<InitMessage, { kind: 'done
 			const message = parseConsoleLine(line);
 			if (!message) return;
 			heardFromInit = true;
+			heardFrom();
 			if (message.kind === 'done') done = message;
 			if (message.kind === 'error') failure ??= new BootError(`the capture VM failed: ${message.text}`, tail);
 			spec.onMessage(message);
@@ -109,13 +117,11 @@ export function boot(spec: BootSpec): Promise<Extract<InitMessage, { kind: 'done
 		});
 		qemu.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
 		qemu.on('error', (error) => {
-			clearTimeout(overall);
-			clearTimeout(firstMessage);
+			clearTimeout(watchdog);
 			reject(new Error(`cannot start ${spec.arch.qemuBinary}: ${error.message}`));
 		});
 		qemu.on('close', (code, signal) => {
-			clearTimeout(overall);
-			clearTimeout(firstMessage);
+			clearTimeout(watchdog);
 			if (partial) onLine(partial);
 			log.end();
 			if (failure) return reject(failure);
