@@ -26,6 +26,7 @@ const SYSTEM_PACKAGES: Record<string, string> = {
 	cpio: 'cpio',
 	zstd: 'zstd',
 	kmod: 'depmod',
+	'xz-utils': 'xz',
 	chromium: 'chromium',
 	'libelf-dev': '/usr/include/libelf.h',
 	'zlib1g-dev': '/usr/include/zlib.h',
