@@ -58,7 +58,8 @@ export async function buildInitramfs(spec: InitramfsSpec, stageDir: string, outp
 		if (existsSync(from)) copyFileSync(from, join(stageDir, moduleRoot, index));
 	}
 	try {
-		await run('depmod', ['-b', stageDir, spec.release]);
+		// depmod lives in /usr/sbin, which a non-root user's PATH often lacks.
+		await run('depmod', ['-b', stageDir, spec.release], { env: { ...process.env, PATH: `${process.env['PATH'] ?? ''}:/usr/sbin:/sbin` } });
 	} catch (error) {
 		throw new Error(`depmod failed on the staged modules in ${stageDir} (install kmod if it is missing): ${(error as Error).message}`);
 	}
