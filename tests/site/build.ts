@@ -19,7 +19,8 @@ export function buildSite(env: Record<string, string>): BuildResult {
 	const dir = mkdtempSync(join(tmpdir(), 'atlas-site-'));
 	const started = performance.now();
 	const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !TEST_RUNNER_ENV.test(key)));
-	const run = spawnSync('astro', ['build', '--outDir', dir], {
+	// One build at a time: concurrent builds in one project share .astro/ (prerender chunks, content store) and break each other.
+	const run = spawnSync('flock', [join(tmpdir(), 'atlas-astro-build.lock'), 'astro', 'build', '--outDir', dir], {
 		env: { ...inherited, ASTRO_TELEMETRY_DISABLED: '1', PATH: `${join(process.cwd(), 'node_modules', '.bin')}:${process.env.PATH}`, ...env },
 		encoding: 'utf8',
 		maxBuffer: 256 * 1024 * 1024,
