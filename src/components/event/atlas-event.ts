@@ -86,8 +86,8 @@ export class AtlasEvent extends HTMLElement {
 			el?.addEventListener('pointerenter', warm, { once: true });
 			el?.addEventListener('focusin', warm, { once: true });
 		}
-		form?.addEventListener('input', () => void this.runtime().then((r) => r.readForm()));
-		form?.addEventListener('change', () => void this.runtime().then((r) => r.readForm()));
+		// `input` fires for every control (radios, checkboxes, selects, text); its time stamp starts the latency the page reports.
+		form?.addEventListener('input', (event) => void this.runtime().then((r) => r.readForm(event.timeStamp)));
 		form?.addEventListener('reset', (event) => {
 			event.preventDefault();
 			void this.runtime().then((r) => r.reset());

@@ -36,12 +36,9 @@ export function createFinder(root: HTMLElement): void {
 		}
 	}
 
-	// The explorer needs the index at once; the home page's picker only when the reader turns to it.
-	let loaded = withFilters ? loadEventSearch(urls.eventIndex()) : undefined;
-	const load = () => (loaded ??= loadEventSearch(urls.eventIndex()));
-	input.addEventListener('focus', () => void load(), { once: true });
+	const loaded = loadEventSearch(urls.eventIndex());
 	const run = async () => {
-		const { index, search } = await load();
+		const { index, search } = await loaded;
 		const started = performance.now();
 		const kernelId = select('kernel')?.value;
 		const kernel = kernelId ? index.kernels.findIndex((k) => k.id === kernelId) : -1;
@@ -94,5 +91,6 @@ export function createFinder(root: HTMLElement): void {
 			if (first) first.click();
 		}
 	});
-	if (withFilters && [...params.keys()].length > 0) void run();
+	// A shared explorer link, or text typed while this code was loading.
+	if ((withFilters && params.size > 0) || input.value.trim()) void run();
 }

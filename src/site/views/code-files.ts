@@ -22,7 +22,7 @@ export const foldedFile = (path: string) => /(^|\/)README(\.\w+)?$/i.test(path);
 export function codePanel(file: GeneratedFile, highlighted: string, lang: Lang): RawHtml {
 	const t = strings(lang);
 	const head = html`<span class="file-path">${file.path}</span><span class="file-actions needs-js"><button type="button" class="btn btn-small" data-copy-file="${file.path}">${t.genCopy}</button><button type="button" class="btn btn-small" data-download-file="${file.path}">${t.genDownload}</button></span>`;
-	const code = html`<pre data-pagefind-ignore><code>${raw(highlighted)}</code></pre>`;
+	const code = html`<pre><code>${raw(highlighted)}</code></pre>`;
 	if (foldedFile(file.path)) {
 		return html`<details class="code-file" data-path="${file.path}"><summary>${head}</summary>${code}</details>`;
 	}

@@ -80,7 +80,7 @@ ${stepHeading(2, t.step2Title, ctx.lang)}
 <p>${t.step2Text}</p>
 ${cmdBlock(c.catFormat)}
 <p>${t.step2Real(ctx.kernel.release)}</p>
-<pre class="format" data-pagefind-ignore><code>${formatHtml(event.formatText)}</code></pre>
+<pre class="format"><code>${formatHtml(event.formatText)}</code></pre>
 </section>`;
 }
 
@@ -97,7 +97,7 @@ function step3(ctx: GuideContext, event: Event): RawHtml {
 			.filter((f) => f.path?.startsWith('args['))
 			.map((f) => html`<li><code>${f.path}</code> → <code>${f.field.declaration}</code></li>`);
 		body = html`<p>${t.step3Vmlinux(struct.name)}</p>
-<pre class="struct" data-pagefind-ignore><code>${raw(ctx.highlightC(structText(struct)))}</code></pre>
+<pre class="struct"><code>${raw(ctx.highlightC(structText(struct)))}</code></pre>
 ${context.match === 'syscall' ? html`<p>${t.step3Syscall}</p>${args.length ? html`<ul class="args">${args}</ul>` : null}` : null}
 ${context.match === 'class' ? html`<p>${t.step3Class(struct.name)}</p>` : null}
 <p>${t.step3Command}</p>
@@ -134,5 +134,5 @@ export function kernelView(ctx: GuideContext): RawHtml {
 	const t = strings(ctx.lang);
 	if (!ctx.event) return html`<div class="notice" role="status">${t.kernelMissing(ctx.kernel.release)}</div>${step1(ctx)}`;
 	return html`${step1(ctx)}${step2(ctx, ctx.event)}${step3(ctx, ctx.event)}
-<section class="fields-section" id="fields" aria-labelledby="fields-title" data-pagefind-body><h2 id="fields-title">${t.eventFields}</h2>${fieldTable(ctx.lang, ctx.event, ctx.plan)}</section>`;
+<section class="fields-section" id="fields" aria-labelledby="fields-title"><h2 id="fields-title">${t.eventFields}</h2>${fieldTable(ctx.lang, ctx.event, ctx.plan)}</section>`;
 }

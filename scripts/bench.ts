@@ -1,0 +1,144 @@
+/**
+ * `npm run bench`: the site's figures, measured and printed (never asserted in tests).
+ *
+ *   build       full `astro build` of data/ and content/: time and pages written
+ *   weight      what home and an event page transfer before any interaction (HTML + CSS + JS, gzip)
+ *   island      the JS an event page loads on first interaction (generator, shiki, grammars), gzip
+ *   options     option change → regenerated, highlighted code in the page (ms)
+ *   search      one explorer keystroke → results redrawn (ms)
+ *   lighthouse  mobile scores (performance, accessibility, best practices, SEO) for home and an event page
+ *
+ * Options: --dist DIR measures an existing build instead of building; --base /sub/ serves it under a sub-path.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import lighthouse from 'lighthouse';
+import { chromium, type Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from '../tests/site/browser.ts';
+import { buildSite } from '../tests/site/build.ts';
+import { serveStatic } from '../tests/site/serve.ts';
+
+const { values } = parseArgs({ options: { dist: { type: 'string' }, base: { type: 'string', default: '/' } } });
+const EVENT_PAGE = 'events/syscalls/sys_enter_connect/';
+const LIGHTHOUSE_PORT = 9333;
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
+const stats = (xs: number[]) => {
+	const s = [...xs].sort((a, b) => a - b);
+	const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+	return `median ${at(0.5).toFixed(2)} ms, p90 ${at(0.9).toFixed(2)} ms, max ${s.at(-1)!.toFixed(2)} ms (n=${s.length})`;
+};
+
+let dist = values.dist;
+if (!dist) {
+	console.log('building the site (data/ and content/)…');
+	const build = buildSite({ ATLAS_BASE: values.base! });
+	dist = build.dir;
+	console.log(`build: ${build.seconds.toFixed(1)} s, ${build.pages} pages written (${dist})`);
+}
+if (!existsSync(join(dist, 'index.html'))) throw new Error(`${dist} has no index.html: pass the output folder of astro build with --dist`);
+
+const server = await serveStatic(dist, values.base);
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, `--remote-debugging-port=${LIGHTHOUSE_PORT}`] });
+
+/** gzip size of a file the server sent, read from the build (the server compresses on the fly). */
+const gzipOf = (url: string) => {
+	const path = decodeURIComponent(new URL(url).pathname).slice(values.base!.length);
+	const file = join(dist!, path.endsWith('/') || path === '' ? `${path}index.html` : path);
+	return existsSync(file) ? gzipSync(readFileSync(file), { level: 9 }).length : 0;
+};
+
+/** Opens a page and sums what it transfers until the network is idle, by kind. */
+async function weigh(page: Page, path: string): Promise<Record<string, number>> {
+	const seen: Record<string, number> = { html: 0, css: 0, js: 0, other: 0 };
+	const onResponse = (r: { url(): string; request(): { resourceType(): string } }) => {
+		const type = r.request().resourceType();
+		const kind = type === 'document' ? 'html' : type === 'stylesheet' ? 'css' : type === 'script' ? 'js' : 'other';
+		seen[kind]! += gzipOf(r.url());
+	};
+	page.on('response', onResponse);
+	await page.goto(server.url + path, { waitUntil: 'networkidle' });
+	page.off('response', onResponse);
+	return seen;
+}
+
+const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+for (const [label, path] of [
+	['home', ''],
+	['event page', EVENT_PAGE],
+] as const) {
+	const page = await context.newPage();
+	const w = await weigh(page, path);
+	console.log(`weight, ${label}: ${kb(w.html! + w.css! + w.js!)} gzip before interaction (HTML ${kb(w.html!)}, CSS ${kb(w.css!)}, JS ${kb(w.js!)})`);
+	await page.close();
+}
+
+// The island: JS fetched on the first option change, then the option-change latency once warm.
+{
+	const page = await context.newPage();
+	await page.goto(server.url + EVENT_PAGE, { waitUntil: 'networkidle' });
+	let islandJs = 0;
+	page.on('response', (r) => {
+		if (r.request().resourceType() === 'script') islandJs += gzipOf(r.url());
+	});
+	await page.locator('input[name="context"][value="portable"]').check();
+	await page.waitForFunction(() => document.querySelector('atlas-event')?.getAttribute('data-highlighted') === 'true');
+	console.log(`island: ${kb(islandJs)} gzip of JS loaded on first interaction (generator, shiki core, C and Makefile grammars, JS regex engine)`);
+
+	const latencies: number[] = [];
+	const toggles = ['input[name="context"][value="vmlinux"]', 'input[name="context"][value="portable"]', 'input[name="output"][value="perfbuf"]', 'input[name="output"][value="ringbuf"]', 'input[name="section"][value="tracepoint"]', 'input[name="section"][value="tp"]', 'input[name="pairExit"]', 'input[name="filterComm"]'];
+	for (let round = 0; round < 5; round++) {
+		for (const selector of toggles) {
+			// The page measures from the input event's time stamp to the highlighted code in the DOM.
+			await page.evaluate(() => ((document.querySelector('atlas-event') as HTMLElement).dataset.renderMs = ''));
+			await page.locator(selector).click();
+			await page.waitForFunction(() => (document.querySelector('atlas-event') as HTMLElement).dataset.renderMs);
+			latencies.push(Number(await page.evaluate(() => (document.querySelector('atlas-event') as HTMLElement).dataset.renderMs)));
+		}
+	}
+	console.log(`option change → regenerated, highlighted code in the page: ${stats(latencies)}`);
+	await page.close();
+}
+
+// Explorer: one keystroke at a time.
+{
+	const page = await context.newPage();
+	await page.goto(`${server.url}events/`, { waitUntil: 'networkidle' });
+	const box = page.locator('atlas-event-finder input[type="search"]');
+	const times: number[] = [];
+	for (const query of ['sched_process_exec', 'procexec', 'sys_enter_connect', 'tcp_retrans']) {
+		await box.fill('');
+		for (const char of query) {
+			await page.evaluate(() => ((document.querySelector('atlas-event-finder') as HTMLElement).dataset.searchMs = ''));
+			await box.press(char === '_' ? 'Shift+Minus' : char);
+			await page.waitForFunction(() => (document.querySelector('atlas-event-finder') as HTMLElement).dataset.searchMs);
+			times.push(Number(await page.evaluate(() => (document.querySelector('atlas-event-finder') as HTMLElement).dataset.searchMs)));
+		}
+	}
+	const entries = (JSON.parse(readFileSync(join(dist, 'data', 'events.json'), 'utf8')) as { events: unknown[] }).events.length;
+	console.log(`search per keystroke over ${entries} events (fuzzy match + rank + redraw): ${stats(times)}`);
+	await page.close();
+}
+await context.close();
+
+// Lighthouse, mobile settings (its default: emulated phone, simulated slow 4G and CPU).
+for (const [label, path] of [
+	['home', ''],
+	['event page', EVENT_PAGE],
+] as const) {
+	const result = await lighthouse(server.url + path, { port: LIGHTHOUSE_PORT, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility', 'best-practices', 'seo'] });
+	const categories = result?.lhr.categories ?? {};
+	const score = (id: string) => Math.round((categories[id]?.score ?? 0) * 100);
+	const audits = result?.lhr.audits ?? {};
+	console.log(
+		`lighthouse mobile, ${label}: performance ${score('performance')}, accessibility ${score('accessibility')}, best practices ${score('best-practices')}, SEO ${score('seo')}` +
+			` (FCP ${audits['first-contentful-paint']?.displayValue}, LCP ${audits['largest-contentful-paint']?.displayValue}, TBT ${audits['total-blocking-time']?.displayValue}, CLS ${audits['cumulative-layout-shift']?.displayValue})`,
+	);
+	const failing = Object.values(audits).filter((a) => a.score !== null && a.score < 1 && (a.scoreDisplayMode === 'binary' || a.scoreDisplayMode === 'metricSavings'));
+	if (failing.length) console.log(`  to improve: ${failing.map((a) => a.id).join(', ')}`);
+}
+
+await browser.close();
+await server.close();
