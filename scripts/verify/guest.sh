@@ -1,0 +1,55 @@
+#!/bin/sh
+# /atlas/then of the verification VM (see scripts/capture/debian/init.sh, which runs it once the
+# snapshot's trace-event modules are loaded): runs the headline programs end to end, then loads and
+# attaches every object through this kernel's verifier, leaving the results in $OUT/verify for the host.
+#
+#   /verify/load-all                  static loader: one JSON line per object (tests/generate/load-all.c)
+#   /verify/batches/<n>               object paths, one per line, loaded by one load-all process
+#   /verify/headline/<name>/prog      a generated loader, built statically
+#   /verify/headline/<name>/trigger   sh script making its event fire; $1 is where it writes its pid
+#
+# Results:
+#   $OUT/verify/load.jsonl                          load-all's lines, every batch
+#   $OUT/verify/load.stderr                         anything load-all printed besides
+#   $OUT/verify/headline/<name>/{stdout,stderr,status,trigger-pid,trigger-output}
+T=$1
+OUT=$2
+say() { echo "atlas: $*"; }
+
+/bin/busybox --install -s /bin 2>/dev/null
+# Kernels before 5.11 charge BPF maps to RLIMIT_MEMLOCK.
+ulimit -l unlimited
+mkdir -p $OUT/verify/headline
+ip link set lo up
+
+for dir in /verify/headline/*/; do
+	[ -x "$dir/prog" ] || continue
+	name=$(basename "$dir")
+	out=$OUT/verify/headline/$name
+	mkdir -p "$out"
+	say "step headline $name"
+	"$dir/prog" >"$out/stdout" 2>"$out/stderr" &
+	loader=$!
+	# The loader prints its column header once it is attached; under emulation that takes seconds.
+	i=0
+	while [ ! -s "$out/stdout" ] && kill -0 $loader 2>/dev/null && [ $i -lt 1200 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if [ -s "$out/stdout" ]; then
+		sh "$dir/trigger" "$out/trigger-pid" >"$out/trigger-output" 2>&1
+		# Records reach the loader through a buffer it polls every 100 ms.
+		sleep 1
+	fi
+	kill -INT $loader 2>/dev/null
+	wait $loader
+	echo $? >"$out/status"
+done
+
+total=$(cat /verify/batches/* | wc -l)
+done_count=0
+for batch in /verify/batches/*; do
+	/verify/load-all $(cat "$batch") >>$OUT/verify/load.jsonl 2>>$OUT/verify/load.stderr
+	done_count=$((done_count + $(wc -l <"$batch")))
+	say "step loaded and attached $done_count of $total programs"
+done
