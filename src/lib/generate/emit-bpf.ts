@@ -1,58 +1,65 @@
 /** `<prog>.bpf.c`: the kernel side. One handler per tracepoint that fills a record and sends it on. */
 import { describeKernel } from './kernel.ts';
 import { cCommentText, cString } from './names.ts';
-import type { CtxPlan, EventPlan, FieldPlan, ProgramPlan } from './plan.ts';
+import type { Field } from '../../schemas/snapshot.ts';
+import { scalarType, type CtxPlan, type EventPlan, type FieldPlan, type ProgramPlan } from './plan.ts';
 
 /** Lines of C, indented with tabs. */
 type Lines = string[];
 
 const indent = (lines: Lines, depth = 1): Lines => lines.map((l) => (l === '' ? l : `${'\t'.repeat(depth)}${l}`));
 
-/** An expression for the address of a field in ctx: the member's address, or ctx plus the byte offset. */
-const addressOf = (path: string | null, offset: number) => (path === null ? `(void *)ctx + ${offset}` : `&ctx->${path}`);
+/** The address of a field in ctx: its member's address, or ctx plus the byte offset. */
+const addressOf = (path: string | null, field: Field) => (path === null ? `(void *)ctx + ${field.offset}` : `&ctx->${path}`);
 
-/** A pointer held in a ctx member (a portable struct holds it as an integer). */
-const pointerIn = (path: string) => `(const void *)(unsigned long)ctx->${path}`;
+/** A field's value in ctx: its member, or a load of `type` at its offset (a valid ctx access when aligned). */
+const valueOf = (path: string | null, field: Field, type = scalarType(field.size, field.signed && !field.type.includes('*'))) =>
+	path === null ? `*(${type} *)((void *)ctx + ${field.offset})` : `ctx->${path}`;
+
+/** A pointer held in a field (a portable struct holds it as an integer). */
+const pointerIn = (path: string | null, field: Field) => `(const void *)(unsigned long)${valueOf(path, field, '__u64')}`;
 
 function readField(f: FieldPlan): Lines {
 	const dst = `r->${f.name}`;
-	const path = f.path as string; // only 'value'/'copy' reads may lack a path (planProgram guarantees it)
 	switch (f.read) {
 		case 'value':
-			if (f.show === 'address') return [`${dst} = (unsigned long)ctx->${path};`];
-			return [`${dst} = ${f.cast ? `(${f.cast})` : ''}ctx->${path};`];
+			if (f.show === 'address') return [`${dst} = (unsigned long)${valueOf(f.path, f.field)};`];
+			return [`${dst} = ${f.cast ? `(${f.cast})` : ''}${valueOf(f.path, f.field)};`];
 		case 'copy':
-			return [`bpf_probe_read_kernel(&${dst}, sizeof(${dst}), ${addressOf(f.path, f.field.offset)});`];
+			return [`bpf_probe_read_kernel(&${dst}, sizeof(${dst}), ${addressOf(f.path, f.field)});`];
 		case 'loc-string':
 		case 'loc-bytes': {
 			// The locator holds (length << 16 | offset); __rel_loc offsets count from the end of the locator.
-			const start = f.field.dynamic === 'rel_loc' ? `(void *)&ctx->${path} + 4` : '(void *)ctx';
-			const from = `${start} + (ctx->${path} & 0xffff)`;
+			const locator = valueOf(f.path, f.field, '__u32');
+			const start = f.field.dynamic === 'rel_loc' ? `${addressOf(f.path, f.field)} + 4` : '(void *)ctx';
+			const from = `${start} + (${locator} & 0xffff)`;
 			if (f.read === 'loc-string') return [`bpf_probe_read_kernel_str(${dst}, sizeof(${dst}), ${from});`];
 			return [
-				`r->${f.lengthName} = ctx->${path} >> 16;`,
+				`r->${f.lengthName} = ${locator} >> 16;`,
 				`bpf_probe_read_kernel(${dst}, bounded(r->${f.lengthName}, sizeof(${dst})), ${from});`,
 			];
 		}
 		case 'user-string':
-			return [`bpf_probe_read_user_str(${dst}, sizeof(${dst}), ${pointerIn(path)});`];
+			return [`bpf_probe_read_user_str(${dst}, sizeof(${dst}), ${pointerIn(f.path, f.field)});`];
 		case 'kernel-string':
-			return [`bpf_probe_read_kernel_str(${dst}, sizeof(${dst}), ${pointerIn(path)});`];
-		case 'sockaddr':
+			return [`bpf_probe_read_kernel_str(${dst}, sizeof(${dst}), ${pointerIn(f.path, f.field)});`];
+		case 'sockaddr': {
+			const length = f.length as NonNullable<FieldPlan['length']>;
 			return [
 				'{',
-				`\t__u64 len = bounded(ctx->${f.lengthPath}, sizeof(${dst}));`,
+				`\t__u64 len = bounded(${valueOf(length.path, length.field, '__u64')}, sizeof(${dst}));`,
 				'',
 				`\tr->${f.lengthName} = len;`,
-				`\tbpf_probe_read_user(${dst}, len, ${pointerIn(path)});`,
+				`\tbpf_probe_read_user(${dst}, len, ${pointerIn(f.path, f.field)});`,
 				'}',
 			];
+		}
 		case 'argv': {
 			const [entries] = f.dims as [number, number];
 			return [
 				'{',
 				'\t/* A NULL-terminated array of pointers into user memory: read its first entries. */',
-				`\tconst char *const *argv = ${pointerIn(path)};`,
+				`\tconst char *const *argv = ${pointerIn(f.path, f.field)};`,
 				'\tint more = 1;',
 				'',
 				`\tfor (int i = 0; i < ${entries}; i++) {`,
@@ -204,7 +211,7 @@ function enterHandler(plan: ProgramPlan, p: EventPlan): Lines {
 function exitHandler(plan: ProgramPlan, p: EventPlan): Lines {
 	const x = p.exit;
 	if (!x) return [];
-	const ret = x.retPath === null ? null : `ctx->${x.retPath}`;
+	const ret = valueOf(x.retPath, x.retField);
 	return [
 		`/* ${x.event.category}:${x.event.name}: completes the record kept by ${p.handler}. */`,
 		`SEC(${cString(x.section)})`,
@@ -216,7 +223,7 @@ function exitHandler(plan: ProgramPlan, p: EventPlan): Lines {
 			'',
 			'if (!r)',
 			'\treturn 0;',
-			ret === null ? `bpf_probe_read_kernel(&r->${x.retName}, sizeof(r->${x.retName}), (void *)ctx + ${x.retOffset});` : `r->${x.retName} = ${ret};`,
+			`r->${x.retName} = ${ret};`,
 			...sendRecord(plan, p),
 			`bpf_map_delete_elem(&${x.pendingMap}, &id);`,
 			'return 0;',

@@ -24,13 +24,15 @@ export function cIdentifier(raw: string): string {
 
 /**
  * A namer for one C scope: each call returns `cIdentifier(raw)`, made unique against the reserved
- * names and every name it returned before (`a-b` after `a_b` becomes `a_b_2`).
+ * names and every name it returned before: `errno` when reserved becomes `errno_`, `a-b` after `a_b`
+ * becomes `a_b_`, then `a_b_2`, `a_b_3`…
  */
 export function scopeNamer(reserved: Iterable<string> = []): (raw: string) => string {
 	const taken = new Set(reserved);
 	return (raw) => {
 		const base = cIdentifier(raw);
 		let name = base;
+		if (taken.has(name)) name = `${base}_`;
 		for (let n = 2; taken.has(name); n++) name = `${base}_${n}`;
 		taken.add(name);
 		return name;
@@ -68,4 +70,4 @@ export function cCommentText(text: string): string {
 export const PROGRAM_NAME = /^[a-z_][a-z0-9_]{0,39}$/;
 
 /** Names a program must not take: they clash with files of the project or make targets. */
-export const RESERVED_PROGRAM_NAMES = new Set(['vmlinux', 'all', 'clean', 'print_helpers', 'check', 'install']);
+export const RESERVED_PROGRAM_NAMES = new Set(['vmlinux', 'tp_helpers', 'all', 'clean', 'check']);

@@ -5,7 +5,7 @@
  */
 import type { ContextStruct, Event, EventFormat, Field, Provenance, StructMember } from '../../schemas/snapshot.ts';
 import { hasRingBuffer } from './kernel.ts';
-import { cIdentifier, scopeNamer } from './names.ts';
+import { cIdentifier, RESERVED_PROGRAM_NAMES, scopeNamer } from './names.ts';
 import { GenerateError, type GeneratorOptions } from './options.ts';
 
 /** How the BPF program reads a field. */
@@ -45,14 +45,14 @@ export interface FieldPlan {
 	type: string;
 	/** Array dimensions of the record member: [] for a scalar, [n], or [entries, bytes] for argv. */
 	dims: number[];
-	/** Where the field sits in ctx as a member path (`fd`, `args[1]`, `__data_loc_filename`), or null to read it by offset. */
+	/** Where the field sits in ctx as a member path (`fd`, `args[1]`, `__data_loc_filename`), or null to read it at its offset. */
 	path: string | null;
 	/** A cast applied to a 'value' read: the declared C type of a syscall argument (`int` for `int fd`). */
 	cast: string | null;
 	/** Record member holding a byte count ('sockaddr', 'loc-bytes'). */
 	lengthName: string | null;
-	/** ctx path of the syscall argument that holds a 'sockaddr' field's length. */
-	lengthPath: string | null;
+	/** Where the syscall argument that holds a 'sockaddr' field's length sits in ctx. */
+	length: { path: string | null; field: Field } | null;
 	/** Element size in bytes for 'array' (and 'loc-bytes' shown element by element); 1 otherwise. */
 	elementSize: number;
 	/** Whether array elements are signed. */
@@ -89,9 +89,9 @@ export interface ExitPlan {
 	handler: string;
 	section: string;
 	ctx: CtxPlan;
-	/** ctx path of the return value. */
+	/** ctx path of the return value (null: read at its offset). */
 	retPath: string | null;
-	retOffset: number;
+	retField: Field;
 	/** Record member that holds the return value. */
 	retName: string;
 	/** Hash map that keeps the enter record until the exit. */
@@ -139,7 +139,24 @@ export interface PlanInput {
 	capturedOn?: CapturedOn | undefined;
 }
 
-const RESERVED_RECORD_MEMBERS = ['header'];
+/**
+ * Record member names the loader cannot use: the header, and object-like macros of the C library
+ * headers a loader includes (`errno`, `sa_handler` from <signal.h>, gcc's `linux` and `unix`).
+ */
+const RESERVED_RECORD_MEMBERS = [
+	'header', 'errno', 'stdin', 'stdout', 'stderr', 'linux', 'unix', 'sa_handler', 'sa_sigaction', 's6_addr',
+	'si_pid', 'si_uid', 'si_status', 'si_utime', 'si_stime', 'si_value', 'si_int', 'si_ptr', 'si_addr', 'si_band',
+	'si_fd', 'si_timerid', 'si_overrun', 'si_addr_lsb', 'si_lower', 'si_upper', 'si_pkey', 'si_call_addr',
+	'si_syscall', 'si_arch', 'st_atime', 'st_mtime', 'st_ctime',
+];
+
+/** Integer types a ctx member may be assigned from without a cast; other names (typedefs) may hide a pointer. */
+const PLAIN_INTEGERS = new Set([
+	'char', 'signed char', 'unsigned char', 'short', 'unsigned short', 'int', 'unsigned int', 'unsigned', 'long', 'unsigned long',
+	'long long', 'unsigned long long', 'bool', '_Bool', 'u8', 's8', 'u16', 's16', 'u32', 's32', 'u64', 's64',
+	'__u8', '__s8', '__u16', '__s16', '__u32', '__s32', '__u64', '__s64', 'int8_t', 'uint8_t', 'int16_t', 'uint16_t',
+	'int32_t', 'uint32_t', 'int64_t', 'uint64_t', 'pid_t', 'size_t',
+]);
 /** File-scope names the .bpf.c uses itself. */
 const BPF_GLOBALS = ['events', 'LICENSE', 'target_tgid', 'target_comm', 'fill_header', 'bounded'];
 
@@ -159,7 +176,7 @@ const ELEMENT_SIZES: Record<string, number> = {
 	u64: 8, __u64: 8, 'unsigned long': 8, long: 8,
 };
 
-const scalarType = (size: number, signed: boolean) => `__${signed ? 's' : 'u'}${size * 8}`;
+export const scalarType = (size: number, signed: boolean) => `__${signed ? 's' : 'u'}${size * 8}`;
 const isPointer = (type: string) => type.includes('*');
 const isCharPointer = (type: string) => /^(const )?char \*$/.test(type);
 const isSyscallEnter = (e: Event) => e.category === 'syscalls' && e.name.startsWith('sys_enter_');
@@ -227,6 +244,8 @@ function portableDeclaration(f: Field, name: string): string {
 interface CtxAccess {
 	path: string | null;
 	aggregate: boolean;
+	/** Whether the member comes from vmlinux.h, whose typedefs may be pointers (`fl_owner_t`). */
+	vmlinux: boolean;
 }
 
 /** The ctx access of each field: from the BTF struct in vmlinux mode, the portable member otherwise. */
@@ -234,16 +253,26 @@ function ctxPaths(event: Event, ctx: CtxPlan): Map<string, CtxAccess> | null {
 	const paths = new Map<string, CtxAccess>();
 	if (ctx.kind === 'portable') {
 		const byOffset = new Map(ctx.members.filter((m) => m.name !== null).map((m) => [m.offset, m.name]));
-		for (const f of event.format.fields) paths.set(f.name, { path: f.size === 0 ? null : (byOffset.get(f.offset) ?? null), aggregate: false });
+		for (const f of event.format.fields) paths.set(f.name, { path: f.size === 0 ? null : (byOffset.get(f.offset) ?? null), aggregate: false, vmlinux: false });
 		return paths;
 	}
 	if (event.context.match === 'none') return null;
 	for (const f of event.format.fields) {
 		if (f.size === 0) continue;
 		const found = memberPath(f, event.context.struct);
-		if (!found) return null;
+		// No member for it (7.x syscall records carry string copies after args[]): read it at its offset.
+		if (!found) {
+			paths.set(f.name, { path: null, aggregate: false, vmlinux: true });
+			continue;
+		}
+		// A packed enum (1 or 2 bytes in BTF) comes out of older bpftool's vmlinux.h as a 4-byte enum, and
+		// libbpf cannot relocate a field whose size differs: read its bytes at the format file's offset instead.
+		if (found.path !== null && /^enum /.test(found.member.type) && found.member.size !== 4 && found.member.arrayLength === null) {
+			paths.set(f.name, { path: null, aggregate: false, vmlinux: true });
+			continue;
+		}
 		const aggregate = /^(struct|union) /.test(found.member.type) && !found.member.type.includes('*') && found.member.arrayLength === null;
-		paths.set(f.name, { path: found.path, aggregate });
+		paths.set(f.name, { path: found.path, aggregate, vmlinux: true });
 	}
 	return paths;
 }
@@ -257,9 +286,7 @@ function chooseCtx(event: Event, ident: string, input: PlanInput, options: Gener
 		else if (event.context.match === 'none') fallback = event.context.note;
 		else {
 			const ctx: CtxPlan = { kind: 'vmlinux', struct: event.context.struct.name, match: event.context.match };
-			const paths = ctxPaths(event, ctx);
-			if (paths) return { ctx, paths };
-			fallback = `struct ${event.context.struct.name} has no member for some field of the format file`;
+			return { ctx, paths: ctxPaths(event, ctx) as Map<string, CtxAccess> };
 		}
 	}
 	const ctx = portableCtx(event, portableName, input, fallback);
@@ -292,9 +319,9 @@ function byteArrayShow(f: Field, length: number): Show {
 
 function planField(event: Event, f: Field, name: string, access: CtxAccess, siblings: Map<string, CtxAccess>, options: GeneratorOptions, lengthNamer: (raw: string) => string): FieldPlan {
 	const { path } = access;
-	const base = { field: f, name, path, cast: null, lengthName: null, lengthPath: null, elementSize: 1, elementSigned: false, dims: [] as number[] };
+	const base = { field: f, name, path, cast: null, lengthName: null, length: null, elementSize: 1, elementSigned: false, dims: [] as number[] };
 	// Load a scalar straight from ctx only when it is aligned and not a struct; copy its bytes otherwise.
-	const direct = path !== null && !access.aggregate && f.offset % Math.min(f.size, 8) === 0;
+	const direct = !access.aggregate && f.offset % Math.min(f.size, 8) === 0;
 	if (f.dynamic) {
 		if (f.type === 'char') return { ...base, read: 'loc-string', show: 'string', type: 'char', dims: [options.stringSize] };
 		const elementSize = ELEMENT_SIZES[f.type] ?? 1;
@@ -318,16 +345,18 @@ function planField(event: Event, f: Field, name: string, access: CtxAccess, sibl
 	if (isPointer(f.type)) {
 		const pointer = { ...base, read: 'value' as const, type: scalarType(f.size, false) };
 		if (isSyscallEnter(event)) {
-			if (isCharPointer(f.type) && (f.type.startsWith('const') || /(^|_)(name|path|pathname|filename|dir_name|dev_name|type)$/.test(f.name))) {
+			// Since 7.x the kernel copies string arguments into the record (`__data_loc char[] __filename_val`): that copy is read instead.
+			const copied = event.format.fields.some((x) => x.name === `__${f.name}_val` && x.dynamic !== null);
+			if (!copied && isCharPointer(f.type) && (f.type.startsWith('const') || /(^|_)(name|path|pathname|filename|dir_name|dev_name|type)$/.test(f.name))) {
 				return { ...base, read: 'user-string', show: 'string', type: 'char', dims: [options.stringSize] };
 			}
 			if (/^(const )?struct sockaddr \*$/.test(f.type)) {
 				const length = [...siblings.keys()].find((n) => /addr_?len$/.test(n));
-				const lengthField = event.format.fields.find((x) => x.name === length);
-				if (length && lengthField && !isPointer(lengthField.type) && siblings.get(length)?.path) {
+				const lengthField = length === undefined ? undefined : event.format.fields.find((x) => x.name === length);
+				if (lengthField && !isPointer(lengthField.type)) {
 					return {
 						...base, read: 'sockaddr', show: 'sockaddr', type: '__u8', dims: [128],
-						lengthName: lengthNamer(`${name}_len`), lengthPath: siblings.get(length)?.path ?? null,
+						lengthName: lengthNamer(`${name}_len`), length: { path: siblings.get(lengthField.name)?.path ?? null, field: lengthField },
 					};
 				}
 			}
@@ -349,7 +378,9 @@ function planField(event: Event, f: Field, name: string, access: CtxAccess, sibl
 		}
 		return { ...base, read: direct ? 'value' : 'copy', show: 'hex', type: scalarType(f.size, false) };
 	}
-	return { ...base, read: direct ? 'value' : 'copy', show: scalarShow(event, f, f.signed), type: scalarType(f.size, f.signed) };
+	const type = scalarType(f.size, f.signed);
+	const needsCast = access.vmlinux && !PLAIN_INTEGERS.has(f.type) && !/^enum /.test(f.type);
+	return { ...base, read: direct ? 'value' : 'copy', show: scalarShow(event, f, f.signed), type, cast: needsCast ? type : null };
 }
 
 /** Fields recorded by default: all, except a syscall's `__syscall_nr` (the same in every record of the event). */
@@ -381,7 +412,7 @@ function planEvent(event: Event, input: PlanInput, options: GeneratorOptions, gl
 			omitted.push({ name: f.name, reason: 'a flexible array whose length the format file does not give' });
 			continue;
 		}
-		fields.push(planField(event, f, name, paths.get(f.name) ?? { path: null, aggregate: false }, paths, options, memberNamer));
+		fields.push(planField(event, f, name, paths.get(f.name) ?? { path: null, aggregate: false, vmlinux: false }, paths, options, memberNamer));
 	}
 	return {
 		event, ident, kind: kindNamer(`RECORD_${ident.toUpperCase()}`), recordStruct: `${ident}_record`, scratchMap: globalNamer(`${ident}_scratch`),
@@ -406,16 +437,16 @@ function planExit(enter: EventPlan, input: PlanInput, options: GeneratorOptions,
 	const retName = enter.fields.some((f) => f.name === 'ret') ? 'ret_' : 'ret';
 	return {
 		event: exit, handler: globalNamer(`handle_${ident}`), section: `${options.section}/syscalls/${exit.name}`, ctx,
-		retPath: paths.get('ret')?.path ?? null, retOffset: ret.offset, retName, pendingMap: globalNamer(`${enter.ident}_pending`),
+		retPath: paths.get('ret')?.path ?? null, retField: ret, retName, pendingMap: globalNamer(`${enter.ident}_pending`),
 	};
 }
 
 function defaultProgramName(events: Event[]): string {
 	const categories = new Set(events.map((e) => e.category));
 	const raw = events.length === 1 ? (events[0] as Event).name : categories.size === 1 ? `${(events[0] as Event).category}_events` : 'tracepoints';
-	let name = cIdentifier(raw.toLowerCase()).slice(0, 40);
-	if (/^_/.test(name) || ['vmlinux', 'all', 'clean', 'check', 'install', 'print_helpers'].includes(name)) name = `tp${name.startsWith('_') ? '' : '_'}${name}`.slice(0, 40);
-	return name;
+	const name = cIdentifier(raw.toLowerCase()).slice(0, 40);
+	// A program name may not start with `_` (a leading digit got one) nor take a name the project uses.
+	return /^_/.test(name) || RESERVED_PROGRAM_NAMES.has(name) ? `tp_${name.replace(/^_/, '')}`.slice(0, 40) : name;
 }
 
 /** Plans a program for `input.events` with validated `options`. Throws GenerateError for input it cannot use. */

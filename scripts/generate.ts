@@ -1,0 +1,208 @@
+/**
+ * `npm run generate`: writes a buildable eBPF project for one or more tracepoints of a captured kernel
+ * (or of the running one), exactly the files the site's download holds. Run with --help for usage.
+ */
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import uFuzzy from '@leeoniya/ufuzzy';
+import { listKernelIds, readProvenance, readSnapshot } from '../src/data/store.ts';
+import { companionModule, readCompanionFiles } from '../src/lib/generate/companion-sync.ts';
+import { GenerateError, generateProject, type GeneratorOptions } from '../src/lib/generate/index.ts';
+import type { Event, EventFormat, Snapshot } from '../src/schemas/snapshot.ts';
+import { captureLiveSnapshot } from './generate/live.ts';
+
+const HELP = `Usage:
+  npm run generate -- <category>:<name>[,<category>:<name>…] [options]
+  npm run generate -- --list-kernels
+  npm run generate -- --sync-companion
+
+Writes a project folder for the given tracepoints: <prog>.bpf.c, the libbpf loader <prog>.c, the
+record header <prog>.h and a README with numbered steps, plus companion/'s Makefile, .gitignore and
+tp_helpers.h — the same files as the site's download. Then: cd DIR && make && sudo ./<prog>
+
+Options:
+  --kernel ID|live     a captured kernel (see --list-kernels), or live: the running kernel's tracefs
+                       and BTF, read now (needs root). Default: live.
+  --context vmlinux|portable
+                       ctx type: the kernel's struct from vmlinux.h (default), or a struct declared
+                       from the format file's offsets that needs no vmlinux.h.
+  --section tp|tracepoint
+                       SEC("tp/…") (default) or SEC("tracepoint/…"); libbpf treats them alike.
+  --output ringbuf|perfbuf|printk
+                       how records reach user space (default ringbuf; kernels before 5.8 get a perf buffer).
+  --pair-exit          pair each syscalls:sys_enter_* with its sys_exit_* and report the return value.
+  --fields CAT:NAME=F1,F2
+                       record only these fields of that event (repeatable; default: all).
+  --no-pid-filter      the loader takes no -p PID.
+  --no-comm-filter     the loader takes no -c COMM.
+  --name NAME          program name (default: from the event).
+  --lang zh|en         README language (default zh).
+  --out DIR            where to write (default: ./<program name>). Must be empty or missing unless --force.
+  --force              write into a non-empty DIR, replacing files of the same names.
+  --data DIR           the data directory (default: data).
+  --list-kernels       print the captured kernels' ids and exit.
+  --sync-companion     rewrite src/lib/generate/companion.ts from companion/ (after editing companion/).
+  --help               show this text.`;
+
+class UsageError extends Error {}
+
+function fail(message: string): never {
+	console.error(`generate: ${message}`);
+	process.exit(1);
+}
+
+/** Up to five names of `haystack` near `needle` (typos, missing parts, words out of order). */
+function nearest(haystack: string[], needle: string): string[] {
+	const fuzzy = new uFuzzy({ intraMode: 1 });
+	for (const outOfOrder of [0, 1]) {
+		const [idxs, info, order] = fuzzy.search(haystack, needle, outOfOrder);
+		if (info && order && order.length > 0) return order.slice(0, 5).map((i) => haystack[info.idx[i] as number] as string);
+		if (idxs && idxs.length > 0) return idxs.slice(0, 5).map((i) => haystack[i] as string);
+	}
+	return [];
+}
+
+function loadKernel(dataDir: string, id: string): Snapshot {
+	if (id === 'live') {
+		try {
+			return captureLiveSnapshot();
+		} catch (error) {
+			throw new UsageError(`cannot read the running kernel: ${(error as Error).message}\nOr use a captured kernel: --kernel ${listKernelIds(dataDir).join('|') || '(none captured yet)'}`);
+		}
+	}
+	const ids = listKernelIds(dataDir);
+	if (!ids.includes(id)) {
+		const near = nearest(ids, id);
+		throw new UsageError(
+			`no captured kernel "${id}" in ${dataDir}.${near.length ? ` Did you mean: ${near.join(', ')}?` : ''} Captured kernels: ${ids.join(', ') || 'none'} (or --kernel live)`,
+		);
+	}
+	return readSnapshot(dataDir, id);
+}
+
+/** The same event on every captured kernel, for comments and the loader's "missing event" message. */
+function capturedOn(dataDir: string, current: Snapshot): (category: string, name: string) => { kernel: string; format: EventFormat }[] {
+	const others = listKernelIds(dataDir)
+		.filter((id) => id !== current.provenance.id)
+		.map((id) => readSnapshot(dataDir, id));
+	return (category, name) =>
+		others.flatMap((s) => {
+			const e = s.events.find((x) => x.category === category && x.name === name);
+			return e ? [{ kernel: s.provenance.id, format: e.format }] : [];
+		});
+}
+
+function parseFields(specs: string[]): Record<string, string[]> {
+	const fields: Record<string, string[]> = {};
+	for (const spec of specs) {
+		const m = /^([\w.-]+:[\w.-]+)=(\w+(?:,\w+)*)$/.exec(spec);
+		if (!m) throw new UsageError(`--fields ${JSON.stringify(spec)}: write it as category:name=field1,field2`);
+		fields[m[1] as string] = (m[2] as string).split(',');
+	}
+	return fields;
+}
+
+function findEvents(snapshot: Snapshot, spec: string): Event[] {
+	const byKey = new Map(snapshot.events.map((e) => [`${e.category}:${e.name}`, e]));
+	return spec.split(',').map((raw) => {
+		const key = raw.trim();
+		const event = byKey.get(key);
+		if (event) return event;
+		const near = nearest([...byKey.keys()], key);
+		const hint = near.length > 0 ? ` Nearest: ${near.join(', ')}.` : ` List them with: grep ${key.split(':').at(-1)} /sys/kernel/tracing/available_events`;
+		throw new UsageError(`kernel ${snapshot.provenance.id} has no event "${key}" (write events as category:name).${hint}`);
+	});
+}
+
+function choice<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+	if (value === undefined) return undefined;
+	if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`--${flag} ${value}: use one of ${allowed.join(', ')}`);
+	return value as T;
+}
+
+function main(argv: string[]): void {
+	const { values, positionals } = parseArgs({
+		args: argv,
+		allowPositionals: true,
+		options: {
+			kernel: { type: 'string', default: 'live' },
+			context: { type: 'string' },
+			section: { type: 'string' },
+			output: { type: 'string' },
+			'pair-exit': { type: 'boolean', default: false },
+			fields: { type: 'string', multiple: true, default: [] },
+			'no-pid-filter': { type: 'boolean', default: false },
+			'no-comm-filter': { type: 'boolean', default: false },
+			name: { type: 'string' },
+			lang: { type: 'string' },
+			out: { type: 'string' },
+			force: { type: 'boolean', default: false },
+			data: { type: 'string', default: 'data' },
+			'list-kernels': { type: 'boolean', default: false },
+			'sync-companion': { type: 'boolean', default: false },
+			help: { type: 'boolean', default: false },
+		},
+	});
+	const dataDir = resolve(values.data);
+	if (values.help) {
+		console.log(HELP);
+		return;
+	}
+	if (values['list-kernels']) {
+		for (const id of listKernelIds(dataDir)) {
+			const p = readProvenance(dataDir, id);
+			console.log(`${id}\t${p.release}\t${p.arch}\tcaptured ${p.capturedOn}`);
+		}
+		return;
+	}
+	if (values['sync-companion']) {
+		const repo = resolve(import.meta.dirname, '..');
+		const target = join(repo, 'src/lib/generate/companion.ts');
+		writeFileSync(target, companionModule(readCompanionFiles(join(repo, 'companion'))));
+		console.log(`wrote ${target}`);
+		return;
+	}
+	if (positionals.length !== 1) throw new UsageError(`give one list of events, e.g. syscalls:sys_enter_openat (got ${positionals.length}); see --help`);
+
+	const options: Partial<GeneratorOptions> = {
+		pairExit: values['pair-exit'],
+		filterPid: !values['no-pid-filter'],
+		filterComm: !values['no-comm-filter'],
+		fields: parseFields(values.fields),
+	};
+	const context = choice('context', values.context, ['vmlinux', 'portable'] as const);
+	const section = choice('section', values.section, ['tp', 'tracepoint'] as const);
+	const output = choice('output', values.output, ['ringbuf', 'perfbuf', 'printk'] as const);
+	const language = choice('lang', values.lang, ['zh', 'en'] as const);
+	if (context) options.context = context;
+	if (section) options.section = section;
+	if (output) options.output = output;
+	if (language) options.language = language;
+	if (values.name) options.programName = values.name;
+
+	const snapshot = loadKernel(dataDir, values.kernel);
+	const events = findEvents(snapshot, positionals[0] as string);
+	const byKey = new Map(snapshot.events.map((e) => [`${e.category}:${e.name}`, e]));
+	const project = generateProject(
+		{ kernel: snapshot.provenance, events, lookup: (c, n) => byKey.get(`${c}:${n}`), capturedOn: capturedOn(dataDir, snapshot) },
+		options,
+	);
+
+	const out = resolve(values.out ?? project.programName);
+	if (existsSync(out) && readdirSync(out).length > 0 && !values.force) {
+		throw new UsageError(`${out} is not empty; choose another --out, or add --force to replace the project's files in it`);
+	}
+	mkdirSync(out, { recursive: true });
+	for (const f of project.files) writeFileSync(join(out, f.path), f.content, { mode: f.executable ? 0o755 : 0o644 });
+	console.log(`wrote ${project.files.length} files to ${out}: ${project.files.map((f) => f.path).join(', ')}`);
+	for (const note of project.notes) console.log(`note: ${note}`);
+	console.log(`next: cd ${out} && make && sudo ./${project.programName}`);
+}
+
+try {
+	main(process.argv.slice(2));
+} catch (error) {
+	if (error instanceof UsageError || error instanceof GenerateError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) fail((error as Error).message);
+	throw error;
+}

@@ -1,0 +1,33 @@
+/**
+ * Golden files: the complete output for representative events and option sets, compared with the
+ * committed copies in __golden__/. After an intended change: npx vitest run src/lib/generate -u, then
+ * read the diff. The compile, verifier and run tests in tests/generate/ prove the output works.
+ */
+import { describe, expect, it } from 'vitest';
+import { fixtureInput } from './fixtures/load.ts';
+import { generateProject, type GeneratorOptions } from './index.ts';
+
+const CASES: { name: string; input: ReturnType<typeof fixtureInput>; options: Partial<GeneratorOptions>; files?: string[] }[] = [
+	{ name: 'connect-paired', input: fixtureInput('running-6.18-amd64', 'syscalls:sys_enter_connect'), options: { pairExit: true } },
+	{ name: 'openat-portable-en', input: fixtureInput('running-6.18-amd64', 'syscalls:sys_enter_openat'), options: { context: 'portable', section: 'tracepoint', language: 'en' } },
+	{ name: 'exec-printk', input: fixtureInput('running-6.18-amd64', 'sched:sched_process_exec'), options: { output: 'printk' } },
+	{
+		name: 'tcp-block-perfbuf',
+		input: fixtureInput('running-6.18-amd64', 'tcp:tcp_retransmit_skb', 'block:block_rq_issue'),
+		options: { output: 'perfbuf', filterPid: false, filterComm: false, programName: 'io_watch' },
+		files: ['io_watch.bpf.c', 'io_watch.c', 'io_watch.h'],
+	},
+	{ name: 'execve-argv', input: fixtureInput('running-6.18-amd64', 'syscalls:sys_enter_execve'), options: {}, files: ['sys_enter_execve.bpf.c', 'sys_enter_execve.c'] },
+	{ name: 'openat-7.2', input: fixtureInput('7.2-amd64', 'syscalls:sys_enter_openat'), options: { pairExit: true }, files: ['sys_enter_openat.bpf.c'] },
+	{ name: 'mount-7.2-fallback', input: fixtureInput('7.2-amd64', 'syscalls:sys_enter_mount'), options: {}, files: ['sys_enter_mount.bpf.c', 'README.md'] },
+];
+
+describe('generated files match the golden copies', () => {
+	for (const c of CASES) {
+		const project = generateProject(c.input, c.options);
+		const files = project.files.filter((f) => f.origin === 'generated' && (!c.files || c.files.includes(f.path)));
+		it.each(files.map((f) => [f.path, f.content]))(`${c.name}/%s`, async (path, content) => {
+			await expect(content).toMatchFileSnapshot(`./__golden__/${c.name}/${path}`);
+		});
+	}
+});

@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { fixtureInput } from './fixtures/load.ts';
+import { generateProject, planProject } from './index.ts';
+import type { FieldPlan } from './plan.ts';
+
+/** Field name → [read, show, record type, ctx path] of one event's plan. */
+function fieldsOf(...args: Parameters<typeof planProject>) {
+	const plan = planProject(...args);
+	const row = (f: FieldPlan) => [f.read, f.show, `${f.type}${f.dims.map((d) => `[${d}]`).join('')}`, f.path];
+	return Object.fromEntries((plan.events[0]?.fields ?? []).map((f) => [f.name, row(f)]));
+}
+
+describe('how fields are read and shown (real 6.18 events)', () => {
+	it('syscall arguments: narrowed to their declared types, sockaddr decoded with its length', () => {
+		expect(fieldsOf(fixtureInput('running-6.18-amd64', 'syscalls:sys_enter_connect'))).toEqual({
+			fd: ['value', 'signed', '__s32', 'args[0]'],
+			uservaddr: ['sockaddr', 'sockaddr', '__u8[128]', 'args[1]'],
+			addrlen: ['value', 'signed', '__s32', 'args[2]'],
+		});
+		expect(fieldsOf(fixtureInput('running-6.18-amd64', 'syscalls:sys_enter_openat'))).toEqual({
+			dfd: ['value', 'signed', '__s32', 'args[0]'],
+			filename: ['user-string', 'string', 'char[256]', 'args[1]'],
+			flags: ['value', 'hex', '__s32', 'args[2]'],
+			mode: ['value', 'octal', '__u16', 'args[3]'],
+		});
+		expect(fieldsOf(fixtureInput('running-6.18-amd64', 'syscalls:sys_enter_execve'), { argvCount: 3 })).toMatchObject({
+			argv: ['argv', 'argv', 'char[3][128]', 'args[1]'],
+			envp: ['value', 'address', '__u64', 'args[2]'],
+		});
+	});
+
+	it('__data_loc strings and arrays, fixed char arrays, device numbers', () => {
+		expect(fieldsOf(fixtureInput('running-6.18-amd64', 'sched:sched_process_exec'))).toMatchObject({
+			filename: ['loc-string', 'string', 'char[256]', '__data_loc_filename'],
+		});
+		expect(fieldsOf(fixtureInput('running-6.18-amd64', 'block:block_rq_issue'))).toMatchObject({
+			dev: ['value', 'dev', '__u32', 'dev'],
+			rwbs: ['copy', 'chars', 'char[10]', 'rwbs'],
+		});
+		expect(fieldsOf(fixtureInput('running-6.18-amd64', 'ipi:ipi_send_cpumask'), { stringSize: 64 })).toMatchObject({
+			cpumask: ['loc-bytes', 'bytes', '__u8[64]', '__data_loc_cpumask'],
+			callsite: ['value', 'address', '__u64', 'callsite'],
+		});
+	});
+
+	it('addresses in byte arrays the way the kernel prints them', () => {
+		expect(fieldsOf(fixtureInput('running-6.18-amd64', 'tcp:tcp_retransmit_skb'))).toMatchObject({
+			saddr: ['copy', 'ipv4', '__u8[4]', 'saddr'],
+			saddr_v6: ['copy', 'ipv6', '__u8[16]', 'saddr_v6'],
+		});
+		expect(fieldsOf(fixtureInput('running-6.18-amd64', 'bridge:br_fdb_add'))).toMatchObject({ addr: ['copy', 'mac', '__u8[6]', 'addr'] });
+	});
+
+	it('kernel strings, and names that would clash with the loader\'s C library', () => {
+		expect(fieldsOf(fixtureInput('running-6.18-amd64', 'rcu:rcu_utilization'))).toEqual({ s: ['kernel-string', 'string', 'char[256]', 's'] });
+		expect(Object.keys(fieldsOf(fixtureInput('running-6.18-amd64', 'signal:signal_deliver')))).toEqual(['sig', 'errno_', 'code', 'sa_handler_', 'sa_flags']);
+	});
+
+	it('vmlinux.h typedefs that hide pointers are cast; packed enums are read at their offset', () => {
+		const lease = planProject(fixtureInput('running-6.18-amd64', 'filelock:break_lease_block')).events[0]?.fields.find((f) => f.name === 'owner');
+		expect(lease).toMatchObject({ read: 'value', cast: '__u64', path: 'owner' });
+		expect(fieldsOf(fixtureInput('running-6.18-amd64', 'xfs:xfs_discard_busy'))).toMatchObject({ type: ['value', 'unsigned', '__u8', null] });
+	});
+
+	it('7.2 syscall records carry the strings: read the copy, keep the pointer as an address', () => {
+		expect(fieldsOf(fixtureInput('7.2-amd64', 'syscalls:sys_enter_openat'))).toMatchObject({
+			filename: ['value', 'address', '__u64', 'args[1]'],
+			__filename_val: ['loc-string', 'string', 'char[256]', null],
+		});
+	});
+});
+
+describe('ctx type', () => {
+	it('is the BTF struct by default and a struct from the format offsets when asked', () => {
+		const input = fixtureInput('running-6.18-amd64', 'sched:sched_switch');
+		expect(planProject(input).events[0]?.ctx).toEqual({ kind: 'vmlinux', struct: 'trace_event_raw_sched_switch', match: 'event' });
+		const portable = planProject(input, { context: 'portable' }).events[0]?.ctx;
+		expect(portable).toMatchObject({ kind: 'portable', struct: 'sched_switch_format', sameLayoutOn: ['running-6.18-amd64'], fallback: null });
+	});
+
+	it('falls back to the format offsets, and says why, when the kernel has no struct for the event', () => {
+		const plan = planProject(fixtureInput('7.2-amd64', 'syscalls:sys_enter_mount'));
+		expect(plan.events[0]?.ctx).toMatchObject({ kind: 'portable', fallback: expect.stringMatching(/^no trace_event_raw_\* struct in the vmlinux BTF/) });
+		expect(plan.usesVmlinux).toBe(false);
+		expect(plan.notes).toHaveLength(1);
+	});
+
+	it('lists the kernels whose format has the same layout', () => {
+		const input = fixtureInput('running-6.18-amd64', 'syscalls:sys_enter_openat');
+		const seven = fixtureInput('7.2-amd64', 'syscalls:sys_enter_openat').events[0]!;
+		const plan = planProject({ ...input, capturedOn: () => [{ kernel: '7.2-amd64', format: seven.format }, { kernel: 'same', format: input.events[0]!.format }] }, { context: 'portable' });
+		expect(plan.events[0]?.ctx).toMatchObject({ sameLayoutOn: ['running-6.18-amd64', 'same'] });
+	});
+});
+
+describe('program shape', () => {
+	it('uses a perf buffer on kernels before 5.8', () => {
+		const input = fixtureInput('running-6.18-amd64', 'sched:sched_process_exec');
+		const old = planProject({ ...input, kernel: { ...input.kernel, release: '5.4.0-200-generic' } });
+		expect(old.transport).toBe('perfbuf');
+		expect(old.notes[0]).toMatch(/predates BPF ring buffers \(Linux 5\.8\)/);
+	});
+
+	it('pairs sys_enter with sys_exit through the lookup', () => {
+		const plan = planProject(fixtureInput('running-6.18-amd64', 'syscalls:sys_enter_connect'), { pairExit: true });
+		expect(plan.events[0]?.exit).toMatchObject({ section: 'tp/syscalls/sys_exit_connect', retPath: 'ret', retName: 'ret', pendingMap: 'sys_enter_connect_pending' });
+	});
+
+	it('writes exactly the companion files and the generated ones', () => {
+		const project = generateProject(fixtureInput('running-6.18-amd64', 'sched:sched_process_exec'));
+		expect(project.files.map((f) => `${f.origin}:${f.path}`)).toEqual([
+			'generated:sched_process_exec.bpf.c',
+			'generated:sched_process_exec.c',
+			'generated:sched_process_exec.h',
+			'generated:README.md',
+			'companion:.gitignore',
+			'companion:Makefile',
+			'companion:tp_helpers.h',
+		]);
+	});
+});
+
+describe('input it cannot use gets a clear error', () => {
+	const connect = fixtureInput('running-6.18-amd64', 'syscalls:sys_enter_connect');
+	it.each([
+		['pairExit without a lookup', { ...connect, lookup: undefined }, { pairExit: true }, /pairExit needs a lookup function to find syscalls:sys_exit_connect/],
+		['pairExit without a sys_enter event', fixtureInput('running-6.18-amd64', 'sched:sched_switch'), { pairExit: true }, /no sys_enter_\* event was given/],
+		['an unknown field', connect, { fields: { 'syscalls:sys_enter_connect': ['fd', 'addr'] } }, /syscalls:sys_enter_connect has no field "addr"; its fields are: __syscall_nr, fd, uservaddr, addrlen/],
+		['fields of an event not given', connect, { fields: { 'sched:sched_switch': ['prev_pid'] } }, /option fields names sched:sched_switch, which is not among the events/],
+		['an event twice', { ...connect, events: [...connect.events, ...connect.events] }, {}, /syscalls:sys_enter_connect is listed twice/],
+		['an unsafe event name', { ...connect, events: [{ ...connect.events[0]!, name: 'x"); system("' }] }, {}, /has characters a tracefs event name cannot have/],
+		['no events', { ...connect, events: [] }, {}, /no events given/],
+	])('%s', (_, input, options, message) => {
+		expect(() => generateProject(input, options)).toThrowError(message);
+	});
+});
