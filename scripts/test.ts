@@ -69,7 +69,15 @@ const run = spawnSync('vitest', ['run', '--reporter=default', '--reporter=json',
 	stdio: 'inherit',
 });
 if (existsSync(report)) {
-	const r = JSON.parse(readFileSync(report, 'utf8')) as { numPassedTests: number; numFailedTests: number; numPendingTests: number };
-	console.log(`\n${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`);
+	const r = JSON.parse(readFileSync(report, 'utf8')) as {
+		numPassedTests: number;
+		numFailedTests: number;
+		numPendingTests: number;
+		testResults: { name: string; status: string; assertionResults: unknown[] }[];
+	};
+	// A test file that fails before any test runs (an import error, a missing fixture) counts as one failure.
+	const brokenFiles = r.testResults.filter((f) => f.status === 'failed' && f.assertionResults.length === 0);
+	for (const f of brokenFiles) console.log(`failed to run: ${f.name}`);
+	console.log(`\n${r.numPassedTests} passed, ${r.numFailedTests + brokenFiles.length} failed, ${r.numPendingTests} skipped`);
 }
 process.exit(run.status ?? 1);
