@@ -284,6 +284,8 @@ function chooseCtx(event: Event, ident: string, input: PlanInput, options: Gener
 	if (options.context === 'vmlinux') {
 		if (!input.kernel.btf) fallback = `kernel ${input.kernel.id} was captured without BTF, so its trace_event_raw_* structs are unknown`;
 		else if (event.context.match === 'none') fallback = event.context.note;
+		// vmlinux.h is dumped from /sys/kernel/btf/vmlinux alone; a module's structs are in /sys/kernel/btf/<module>.
+		else if (event.context.struct.btf !== 'vmlinux') fallback = `struct ${event.context.struct.name} is defined by module ${event.context.struct.btf}, whose types vmlinux.h does not include`;
 		else {
 			const ctx: CtxPlan = { kind: 'vmlinux', struct: event.context.struct.name, match: event.context.match };
 			return { ctx, paths: ctxPaths(event, ctx) as Map<string, CtxAccess> };
