@@ -1,0 +1,108 @@
+/**
+ * `npm run verify`: loads what the generator makes for each captured kernel into that kernel's own
+ * verifier, and writes the results to data/verify/<id>.json. Run with --help for usage.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { listKernelIds, readProvenance } from '../src/data/store.ts';
+import { writeVerifyResult } from '../src/data/verify.ts';
+import { VerifiedContextSchema, type VerifiedContext, type VerifyResult } from '../src/schemas/verify.ts';
+import { verifyKernel } from './verify/run.ts';
+
+const HELP = `Usage:
+  npm run verify -- --kernel ID [--kernel ID…] [options]
+  npm run verify -- --all [options]
+
+For each kernel: generates the program of every event of its snapshot (default options, with the
+portable context and, unless --context says otherwise, the vmlinux.h context too), compiles them
+here, boots that kernel's own Debian package under qemu with the objects and a static loader in its
+initramfs (the snapshot's trace-event modules loaded), loads and attaches every program through the
+kernel's verifier, runs the headline programs (connect paired with its exit, openat, execve,
+sched_process_exec) end to end, and writes data/verify/<id>.json.
+
+Options:
+  --kernel ID        a captured kernel (data/kernels/<id>.json); may be repeated
+  --all              every captured kernel that came from a Debian package
+  --context C        portable, vmlinux or both (default: both)
+  --data DIR         data directory (default: data)
+  --work DIR         scratch directory, kept afterwards (default: a temporary one, removed)
+  --mirror URL       Debian mirror (default: the one in the system's apt sources)
+  --help             show this text
+
+Prints per kernel: events, passed, failed and the time taken. Exits with status 1 when a kernel
+could not be verified (nothing is written for it); failed programs are results, not errors.`;
+
+function fail(message: string): never {
+	console.error(`verify: ${message}`);
+	process.exit(1);
+}
+
+let args;
+try {
+	args = parseArgs({
+		options: {
+			kernel: { type: 'string', multiple: true },
+			all: { type: 'boolean' },
+			context: { type: 'string', default: 'both' },
+			data: { type: 'string', default: 'data' },
+			work: { type: 'string' },
+			mirror: { type: 'string' },
+			help: { type: 'boolean' },
+		},
+		strict: true,
+		allowPositionals: false,
+	}).values;
+} catch (error) {
+	fail(`${(error as Error).message}\n\n${HELP}`);
+}
+if (args.help) {
+	console.log(HELP);
+	process.exit(0);
+}
+const dataDir = resolve(args.data);
+const known = listKernelIds(dataDir);
+if (Boolean(args.all) === Boolean(args.kernel?.length)) fail(`give --kernel ID or --all\n\n${HELP}`);
+const ids = args.all ? known.filter((id) => readProvenance(dataDir, id).source.kind === 'debian') : args.kernel!;
+for (const id of ids) if (!known.includes(id)) fail(`no snapshot for kernel "${id}" in ${dataDir}; captured kernels: ${known.join(', ') || 'none'}`);
+if (ids.length === 0) fail(`no captured Debian kernels in ${dataDir}; capture one with npm run capture -- --debian SUITE`);
+const contexts: VerifiedContext[] = args.context === 'both' ? ['portable', 'vmlinux'] : [VerifiedContextSchema.safeParse(args.context).data ?? fail(`--context is "${args.context}"; use portable, vmlinux or both`)];
+
+const cacheDir = join(dirname(fileURLToPath(import.meta.url)), '../.cache/kernels');
+const summaries: string[] = [];
+let broken = 0;
+for (const id of ids) {
+	const workDir = args.work ? join(resolve(args.work), id) : mkdtempSync(join(tmpdir(), `atlas-verify-${id}-`));
+	console.log(`verify ${id}`);
+	let result: VerifyResult;
+	try {
+		result = await verifyKernel(id, { dataDir, workDir, cacheDir, contexts, mirror: args.mirror, onProgress: (line) => console.log(`  ${line}`) });
+	} catch (error) {
+		console.error(`verify: ${id}: ${(error as Error).message}\n(work files kept in ${workDir}; data/verify/${id}.json unchanged)`);
+		broken++;
+		continue;
+	}
+	const file = writeVerifyResult(dataDir, result);
+	if (!args.work) rmSync(workDir, { recursive: true, force: true });
+	const lines = summarize(result);
+	for (const line of lines) console.log(line);
+	console.log(`  wrote ${file}`);
+	summaries.push(...lines);
+}
+if (ids.length > 1) {
+	console.log('\nall kernels:');
+	for (const line of summaries) console.log(line);
+}
+process.exit(broken ? 1 : 0);
+
+/** The per-kernel figures: events, passed, failed (with how many are explained), time; the headline runs. */
+function summarize(r: VerifyResult): string[] {
+	const lines = r.contexts.map((c) => {
+		const n = r.counts[c]!;
+		return `${r.kernel} (${r.release}) ${c}: ${n.events} events, ${n.passed} passed, ${n.failed} failed${n.failed ? ` (${n.explained} explained)` : ''}; ${r.seconds.total.toFixed(0)} s (build ${r.seconds.build.toFixed(0)} s, VM ${r.seconds.vm.toFixed(0)} s)`;
+	});
+	const headlines = r.headline.map((h) => `${h.event}${h.pairExit ? '+exit' : ''} (${h.context}) ${h.passed ? 'ok' : `FAILED: ${h.problem}`}`);
+	return [...lines, `${r.kernel} headline: ${r.headline.filter((h) => h.passed).length} of ${r.headline.length} printed the right line${headlines.some((h) => h.includes('FAILED')) ? `\n  ${headlines.filter((h) => h.includes('FAILED')).join('\n  ')}` : ''}`];
+}
