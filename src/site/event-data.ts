@@ -25,6 +25,7 @@ export interface PackedEventData {
 }
 
 export interface EventData {
+	category: string;
 	kernels: Provenance[];
 	/** One kernel's copy of an event of this category (the page's event or its partner). */
 	event(name: string, kernel: string): Event | undefined;
@@ -87,6 +88,7 @@ export function unpackEventData(packed: PackedEventData): EventData {
 		return result;
 	};
 	return {
+		category: packed.category,
 		kernels: packed.kernels,
 		event,
 		versions: (name) => packed.kernels.flatMap((kernel) => {

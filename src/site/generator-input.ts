@@ -1,25 +1,26 @@
 /**
- * The generator's input for one event page, built the same way at build time (from the catalog) and
- * in the browser (from the event's JSON), so both produce the same code for the same options.
+ * The generator's input for one event page (its event, plus any the reader adds to the same
+ * program), built the same way at build time (from the catalog) and in the browser (from the
+ * events' JSON), so both produce the same code for the same options.
  */
 import { generateProject, planProject, type GenerateInput, type GeneratedProject, type ProgramPlan } from '../lib/generate/index.ts';
 import type { EventPlan } from '../lib/generate/plan.ts';
 import type { Event, Provenance } from '../schemas/snapshot.ts';
 import { toGeneratorOptions, type PageOptions } from './options-query.ts';
 
-/** Where the event's copies come from: the catalog at build time, the event's JSON in the browser. */
+/** Where events' copies come from: the catalog at build time, the events' JSON in the browser. */
 export interface EventSource {
-	event(name: string, kernel: string): Event | undefined;
-	versions(name: string): { kernel: Provenance; event: Event }[];
+	event(category: string, name: string, kernel: string): Event | undefined;
+	versions(category: string, name: string): { kernel: Provenance; event: Event }[];
 }
 
-export function generatorInput(source: EventSource, kernel: Provenance, event: Event): GenerateInput {
+/** `events`: the page's event first, then the ones added to the same program. */
+export function generatorInput(source: EventSource, kernel: Provenance, events: Event[]): GenerateInput {
 	return {
 		kernel,
-		events: [event],
-		lookup: (category, name) => (category === event.category ? source.event(name, kernel.id) : undefined),
-		capturedOn: (category, name) =>
-			category === event.category ? source.versions(name).map((v) => ({ kernel: v.kernel.id, format: v.event.format })) : [],
+		events,
+		lookup: (category, name) => source.event(category, name, kernel.id),
+		capturedOn: (category, name) => source.versions(category, name).map((v) => ({ kernel: v.kernel.id, format: v.event.format })),
 	};
 }
 
@@ -38,7 +39,7 @@ export function generate(input: GenerateInput, options: PageOptions): Generated 
 /** How the generator reads each field with its default options: what the field table explains. */
 export function defaultPlan(source: EventSource, kernel: Provenance, event: Event): EventPlan | undefined {
 	try {
-		return planProject(generatorInput(source, kernel, event), {}).events[0];
+		return planProject(generatorInput(source, kernel, [event]), {}).events[0];
 	} catch {
 		return undefined;
 	}

@@ -18,18 +18,22 @@ export interface PageOptions {
 	language: GeneratorOptions['language'];
 	/** Fields to record; null records all of them. */
 	fields: string[] | null;
+	/** More events traced by the same program, `category:name`. */
+	also: string[];
 }
 
 export function defaultPageOptions(language: GeneratorOptions['language']): PageOptions {
 	const { section, context, output, filterPid, filterComm, pairExit, programName, stringSize, argvCount } = DEFAULT_OPTIONS;
-	return { section, context, output, filterPid, filterComm, pairExit, programName, stringSize, argvCount, language, fields: null };
+	return { section, context, output, filterPid, filterComm, pairExit, programName, stringSize, argvCount, language, fields: null, also: [] };
 }
 
 /** The generator's options for one event (`category:name`). */
 export function toGeneratorOptions(options: PageOptions, eventKey: string): Partial<GeneratorOptions> {
-	const { fields, ...rest } = options;
+	const { fields, also: _events, ...rest } = options;
 	return { ...rest, fields: fields === null ? {} : { [eventKey]: fields } };
 }
+
+const EVENT_KEY = /^[\w.-]+:[\w.-]+$/;
 
 const QUERY_NAMES = {
 	section: 'section',
@@ -43,6 +47,7 @@ const QUERY_NAMES = {
 	argvCount: 'argv',
 	language: 'readme',
 	fields: 'fields',
+	also: 'also',
 } as const satisfies Record<keyof PageOptions, string>;
 
 function encode(value: PageOptions[keyof PageOptions]): string {
@@ -81,6 +86,7 @@ export function readOptions(params: URLSearchParams, defaults: PageOptions): Pag
 		if (raw === null) continue;
 		const current = defaults[key];
 		if (key === 'fields') set('fields', raw === '' ? [] : raw.split(','));
+		else if (key === 'also') options.also = raw.split(',').filter((k) => EVENT_KEY.test(k));
 		else if (key === 'programName') set('programName', raw);
 		else if (typeof current === 'boolean') set(key, (raw === '1') as never);
 		else if (typeof current === 'number') set(key, Number(raw) as never);

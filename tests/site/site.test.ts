@@ -55,7 +55,7 @@ describe('the site in Chromium', () => {
 		await page.close();
 	});
 
-	it('switches kernel, follows option changes with new code, and downloads a zip that builds with make', async () => {
+	it('switches kernel, follows option changes and added events with new code, and downloads a zip that builds with make', async () => {
 		const page = await open('events/syscalls/sys_enter_connect/');
 		const before = await code(page, 4);
 
@@ -73,18 +73,26 @@ describe('the site in Chromium', () => {
 		await page.locator('input[name="pairExit"]').check();
 		await urlMatches(page, /pair=1/);
 		await expect(code(page, 4)).resolves.toContain('sys_exit_connect');
+
+		// A second event in the same program, found by a fuzzy name.
+		await page.locator('input[name="addEvent"]').fill('procexec');
+		await page.locator('[data-add-event]').click();
+		await urlMatches(page, /also=sched%3Asched_process_exec/);
+		await expect(code(page, 4)).resolves.toContain('tp/sched/sched_process_exec');
 		// Highlighting catches up with the change.
 		await page.waitForFunction(() => document.querySelector('atlas-event')?.getAttribute('data-highlighted') === 'true');
 		await expect(page.locator('[data-step-files="4"] pre code .k').count()).resolves.toBeGreaterThan(10);
 
 		const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-download-zip]').click()]);
-		expect(download.suggestedFilename()).toBe('sys_enter_connect.zip');
+		// Two events make a program named for both; step 6 tells the reader that name.
+		const program = download.suggestedFilename().replace(/\.zip$/, '');
+		await expect(page.locator('[data-build]').textContent()).resolves.toContain(`unzip ${program}.zip`);
 		const dir = mkdtempSync(join(tmpdir(), 'atlas-zip-'));
 		await download.saveAs(join(dir, 'project.zip'));
 		execFileSync('unzip', ['-q', 'project.zip'], { cwd: dir });
-		const project = join(dir, 'sys_enter_connect');
+		const project = join(dir, program);
 		execFileSync('make', [], { cwd: project, stdio: 'pipe' });
-		expect(statSync(join(project, 'sys_enter_connect')).mode & 0o111).not.toBe(0);
+		expect(statSync(join(project, program)).mode & 0o111).not.toBe(0);
 
 		// The link keeps the view: reopening it shows the same kernel and options.
 		const again = await open(new URL(page.url()).pathname.slice(BASE.length) + new URL(page.url()).search);

@@ -52,6 +52,11 @@ export class AtlasEvent extends HTMLElement {
 				void copyText(target, codeOf(target), copied);
 			} else if (target.matches('[data-download-file]')) {
 				saveFile(target.dataset.downloadFile!, codeOf(target), 'text/plain');
+			} else if (target.matches('[data-add-event]')) {
+				const input = target.parentElement!.querySelector('input')!;
+				void this.runtime().then((r) => r.addEvent(input.value));
+			} else if (target.matches('[data-remove-event]')) {
+				void this.runtime().then((r) => r.removeEvent(target.dataset.removeEvent!));
 			} else if (target.matches('[data-download-zip]')) {
 				void this.runtime().then(async (r) => {
 					const zip = await r.zip();
@@ -87,7 +92,14 @@ export class AtlasEvent extends HTMLElement {
 			el?.addEventListener('focusin', warm, { once: true });
 		}
 		// `input` fires for every control (radios, checkboxes, selects, text); its time stamp starts the latency the page reports.
-		form?.addEventListener('input', (event) => void this.runtime().then((r) => r.readForm(event.timeStamp)));
+		form?.addEventListener('input', (event) => void this.runtime().then((r) => r.readForm(event.timeStamp, event.target)));
+		form?.addEventListener('keydown', (event) => {
+			const target = event.target as HTMLInputElement;
+			if ((event as KeyboardEvent).key === 'Enter' && target.name === 'addEvent') {
+				event.preventDefault();
+				void this.runtime().then((r) => r.addEvent(target.value));
+			}
+		});
 		form?.addEventListener('reset', (event) => {
 			event.preventDefault();
 			void this.runtime().then((r) => r.reset());

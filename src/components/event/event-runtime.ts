@@ -4,16 +4,18 @@
  * picks a kernel, regenerates and re-highlights the code on every option change, keeps kernel and
  * options in the URL, and builds the project zip. It renders with the same views as the build.
  */
-import { unpackEventData, type PackedEventData } from '../../site/event-data.ts';
+import { unpackEventData, type EventData, type PackedEventData } from '../../site/event-data.ts';
 import { defaultPlan, generate, generatorInput, type Generated } from '../../site/generator-input.ts';
 import { createCodeHighlighter, escapeHtml, ISLAND_GRAMMARS, langOfFile, type Highlighter } from '../../site/highlight.ts';
 import { html, toHtml } from '../../site/html.ts';
 import { strings, type Lang } from '../../site/i18n.ts';
+import type { Event } from '../../schemas/snapshot.ts';
 import { defaultPageOptions, readOptions, writeOptions, type PageOptions } from '../../site/options-query.ts';
 import { createUrls } from '../../site/urls.ts';
 import { codePanel, stepOfFile, type GeneratedFile } from '../../site/views/code-files.ts';
 import { buildCommands, optionsForm, runView } from '../../site/views/generator.ts';
 import { kernelView } from '../../site/views/guide.ts';
+import { loadEventSearch } from '../search/event-search.ts';
 import { addCopyButtons } from './copy-buttons.ts';
 
 export async function createRuntime(root: HTMLElement) {
@@ -29,10 +31,27 @@ export async function createRuntime(root: HTMLElement) {
 	// The highlighter loads alongside the data; until it is there code shows plain.
 	let highlighter: Highlighter | null = null;
 	const highlighterReady = createCodeHighlighter(ISLAND_GRAMMARS()).then((h) => (highlighter = h));
-	const response = await fetch(urls.eventData(category, name));
-	if (!response.ok) throw new Error(`${urls.eventData(category, name)}: HTTP ${response.status}`);
-	const data = unpackEventData((await response.json()) as PackedEventData);
-	const source = { event: data.event, versions: data.versions };
+	/** Each event's JSON (with its exit partner), fetched once: the page's own, and those added to the program. */
+	const loaded = new Map<string, Promise<EventData>>();
+	const load = (key: string) => {
+		let data = loaded.get(key);
+		if (!data) {
+			const [c, n] = key.split(':') as [string, string];
+			const url = urls.eventData(c, n);
+			data = fetch(url).then(async (r) => {
+				if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
+				return unpackEventData((await r.json()) as PackedEventData);
+			});
+			loaded.set(key, data);
+		}
+		return data;
+	};
+	const data = await load(`${category}:${name}`);
+	const sources: EventData[] = [data];
+	const source = {
+		event: (c: string, n: string, k: string) => sources.find((d) => d.category === c && d.event(n, k))?.event(n, k),
+		versions: (c: string, n: string) => sources.find((d) => d.category === c && d.versions(n).length > 0)?.versions(n) ?? [],
+	};
 
 	const defaults = defaultPageOptions(lang);
 	const params = new URLSearchParams(location.search);
@@ -64,8 +83,21 @@ export async function createRuntime(root: HTMLElement) {
 		renderForm();
 	}
 
+	/** The page's event and the added ones this kernel has; the others are named in the status line. */
+	function programEvents(): { events: Event[]; skipped: string[] } {
+		const events = [eventOn()];
+		const skipped: string[] = [];
+		for (const key of options.also) {
+			const [c, n] = key.split(':') as [string, string];
+			const e = source.event(c, n, kernel.id);
+			if (e) events.push(e);
+			else skipped.push(key);
+		}
+		return { events, skipped };
+	}
+
 	function renderForm(): void {
-		const defaultName = generate(generatorInput(source, kernel, eventOn()), { ...options, programName: null });
+		const defaultName = generate(generatorInput(source, kernel, programEvents().events), { ...options, programName: null });
 		form.innerHTML = toHtml(optionsForm(lang, eventOn(), options, defaultName.ok ? defaultName.project.programName : ''));
 	}
 
@@ -74,12 +106,13 @@ export async function createRuntime(root: HTMLElement) {
 	 * page. `since` is when the change happened (an event's time stamp), for the latency it reports.
 	 */
 	function renderCode(since = performance.now()): void {
-		generated = generate(generatorInput(source, kernel, eventOn()), options);
+		const { events, skipped } = programEvents();
+		generated = generate(generatorInput(source, kernel, events), options);
 		if (!generated.ok) {
 			status.innerHTML = toHtml(html`<p class="notice">${t.genError(generated.error)}</p>`);
 			return;
 		}
-		status.innerHTML = '';
+		status.innerHTML = skipped.length ? toHtml(html`<p class="note">${t.genSkipped(skipped.join(', '), kernel.release)}</p>`) : '';
 		const { project, plan } = generated;
 		for (const step of [4, 5, 6] as const) {
 			const container = root.querySelector<HTMLElement>(`[data-step-files="${step}"]`)!;
@@ -129,9 +162,19 @@ export async function createRuntime(root: HTMLElement) {
 			stringSize: Number(value('stringSize')),
 			argvCount: Number(value('argvCount')),
 			language: value('language') === 'en' ? 'en' : 'zh',
+			also: options.also,
 		};
 	}
 
+	/** Fetches the JSON of every added event, so the generator can see them on any kernel. */
+	async function loadAdded(): Promise<void> {
+		for (const key of options.also) {
+			const d = await load(key).catch(() => null);
+			if (d && !sources.includes(d)) sources.push(d);
+		}
+	}
+
+	await loadAdded();
 	const changed = kernel.id !== defaultKernel || params.size > 0;
 	if (kernel.id !== defaultKernel) renderKernel();
 	else if (changed) renderForm();
@@ -154,9 +197,34 @@ export async function createRuntime(root: HTMLElement) {
 			renderCode();
 			writeUrl();
 		},
-		readForm(since?: number): void {
+		readForm(since?: number, target?: EventTarget | null): void {
+			// Typing an event name to add is not a change yet.
+			if (target instanceof HTMLInputElement && target.name === 'addEvent') return;
 			options = formOptions();
 			renderCode(since);
+			writeUrl();
+		},
+		/** Adds the best match for `query` on the current kernel to the program. */
+		async addEvent(query: string): Promise<void> {
+			if (!query.trim()) return;
+			const { index, search } = await loadEventSearch(urls.eventIndex());
+			const kernelIndex = index.kernels.findIndex((k) => k.id === kernel.id);
+			const found = search(query, kernelIndex >= 0 ? { kernel: kernelIndex } : {}, 1).entries[0];
+			const key = found && `${found.category}:${found.name}`;
+			if (!key || key === `${category}:${name}`) {
+				status.innerHTML = toHtml(html`<p class="notice">${t.genAddNotFound(query)}</p>`);
+				return;
+			}
+			if (!options.also.includes(key)) options = { ...options, also: [...options.also, key] };
+			await loadAdded();
+			renderForm();
+			renderCode();
+			writeUrl();
+		},
+		removeEvent(key: string): void {
+			options = { ...options, also: options.also.filter((k) => k !== key) };
+			renderForm();
+			renderCode();
 			writeUrl();
 		},
 		reset(): void {

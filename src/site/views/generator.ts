@@ -48,6 +48,10 @@ ${checkbox('filterComm', t.genFilterComm, options.filterComm)}
 <label class="opt-value"><span>${t.genArgvCount}</span><input type="number" name="argvCount" value="${options.argvCount}" min="0" max="16"></label>
 <label class="opt-value"><span>${t.genLanguage}</span><select name="language"><option value="zh"${raw(options.language === 'zh' ? ' selected' : '')}>中文</option><option value="en"${raw(options.language === 'en' ? ' selected' : '')}>English</option></select></label>
 </fieldset>
+<fieldset class="opt-group opt-events"><legend>${t.genMoreEvents}</legend>
+${options.also.map((key) => html`<span class="opt-event"><code>${key}</code><button type="button" class="opt-remove" data-remove-event="${key}" aria-label="${t.genRemove(key)}">×</button></span>`)}
+<span class="opt-add"><input type="text" name="addEvent" placeholder="${t.genAddPlaceholder}" aria-label="${t.genMoreEvents}" spellcheck="false" autocomplete="off"><button type="button" class="btn btn-small" data-add-event>${t.genAddEvent}</button></span>
+</fieldset>
 <div class="opt-actions"><button type="reset" class="btn btn-small">${t.genReset}</button></div>`;
 }
 

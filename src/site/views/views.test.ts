@@ -10,8 +10,8 @@ import { kernelView, structText } from './guide.ts';
 
 const events = fixtureEvents();
 const source = {
-	event: (name: string) => events.find((e) => e.name === name),
-	versions: (name: string) => events.filter((e) => e.name === name).map((event) => ({ kernel: FIXTURE_KERNEL, event })),
+	event: (category: string, name: string) => events.find((e) => e.category === category && e.name === name),
+	versions: (category: string, name: string) => events.filter((e) => e.category === category && e.name === name).map((event) => ({ kernel: FIXTURE_KERNEL, event })),
 };
 const event = (name: string) => events.find((e) => e.name === name)!;
 
@@ -53,7 +53,7 @@ describe('event page views', () => {
 
 	it('shows each generated file in its step, and the run step with a trigger for connect-like syscalls', () => {
 		const e = event('sys_enter_openat');
-		const result = generate(generatorInput(source, FIXTURE_KERNEL, e), { ...defaultPageOptions('en'), pairExit: true });
+		const result = generate(generatorInput(source, FIXTURE_KERNEL, [e]), { ...defaultPageOptions('en'), pairExit: true });
 		if (!result.ok) throw new Error(result.error);
 		const steps = result.project.files.map((f) => `${stepOfFile(f.path)} ${f.path}`);
 		expect(steps).toEqual(expect.arrayContaining(['4 sys_enter_openat.bpf.c', '4 sys_enter_openat.h', '5 sys_enter_openat.c', '6 Makefile', '6 README.md']));
