@@ -24,7 +24,13 @@ function pagefind() {
 				const { createIndex, close } = await import('pagefind');
 				const { loadCatalog } = await import('./src/site/data.ts');
 				const { eventSearchRecords } = await import('./src/site/search-records.ts');
-				const check = (/** @type {string} */ what, /** @type {{ errors: string[] }} */ response) => {
+				/**
+				 * @template {{ errors: string[] }} T
+				 * @param {string} what
+				 * @param {T} response
+				 * @returns {T}
+				 */
+				const check = (what, response) => {
 					if (response.errors.length) throw new Error(`Pagefind could not ${what}: ${response.errors.join('; ')}`);
 					return response;
 				};
@@ -50,7 +56,7 @@ function pagefind() {
 // ATLAS_BASE deploys the static site under a sub-path (e.g. /tracepoint-atlas/); ATLAS_DATA picks the data folder (default data/).
 export default defineConfig({
 	// The public address (ATLAS_SITE) gives pages canonical and hreflang links; without it they have none.
-	site: process.env.ATLAS_SITE || undefined,
+	...(process.env.ATLAS_SITE ? { site: process.env.ATLAS_SITE } : {}),
 	base: process.env.ATLAS_BASE ?? '/',
 	trailingSlash: 'always',
 	integrations: [mdx(), pagefind()],

@@ -62,6 +62,17 @@ export async function createRuntime(root: HTMLElement) {
 	const shown = new Map<string, string>();
 
 	const eventOn = () => data.event(name, kernel.id)!;
+	/** Files drawn plain because they were off screen, to colour when the browser is idle. */
+	const later = new Map<string, GeneratedFile>();
+	const requestIdle = (fn: () => void) => ('requestIdleCallback' in window ? requestIdleCallback(fn, { timeout: 500 }) : setTimeout(fn, 50));
+	function colourLater(programName: string): void {
+		if (!highlighter) return;
+		for (const [path, file] of later) {
+			const code = root.querySelector(`.code-file[data-path="${CSS.escape(path)}"] pre code`);
+			if (code && shown.get(path) === file.content) code.innerHTML = highlight(file, programName);
+		}
+		later.clear();
+	}
 	const highlight = (file: GeneratedFile, programName: string) =>
 		highlighter ? highlighter.highlight(file.content, langOfFile(file.path), [programName, name]) : escapeHtml(file.content);
 
@@ -114,20 +125,36 @@ export async function createRuntime(root: HTMLElement) {
 		}
 		status.innerHTML = skipped.length ? toHtml(html`<p class="note">${t.genSkipped(skipped.join(', '), kernel.release)}</p>`) : '';
 		const { project, plan } = generated;
+		// Code on screen is highlighted now; code further down gets its text now and its colours when the browser is idle.
+		const onScreen = (el: Element) => {
+			const r = el.getBoundingClientRect();
+			return r.bottom > 0 && r.top < innerHeight;
+		};
 		for (const step of [4, 5, 6] as const) {
 			const container = root.querySelector<HTMLElement>(`[data-step-files="${step}"]`)!;
 			const files = project.files.filter((f) => stepOfFile(f.path) === step);
 			const panels = [...container.querySelectorAll<HTMLElement>('.code-file')];
 			const samePaths = panels.length === files.length && panels.every((p, i) => p.dataset.path === files[i]!.path);
 			if (!samePaths) {
-				container.innerHTML = files.map((f) => toHtml(codePanel(f, highlight(f, project.programName), lang))).join('');
+				const now = onScreen(container);
+				container.innerHTML = files.map((f) => toHtml(codePanel(f, now ? highlight(f, project.programName) : escapeHtml(f.content), lang))).join('');
+				if (!now) for (const f of files) later.set(f.path, f);
 			} else {
 				files.forEach((f, i) => {
-					if (shown.get(f.path) !== f.content) panels[i]!.querySelector('pre code')!.innerHTML = highlight(f, project.programName);
+					if (shown.get(f.path) === f.content) return;
+					const code = panels[i]!.querySelector('pre code')!;
+					if (onScreen(panels[i]!)) {
+						code.innerHTML = highlight(f, project.programName);
+						later.delete(f.path);
+					} else {
+						code.textContent = f.content;
+						later.set(f.path, f);
+					}
 				});
 			}
 			for (const f of files) shown.set(f.path, f.content);
 		}
+		if (later.size > 0) requestIdle(() => colourLater(project.programName));
 		root.querySelector('[data-build]')!.innerHTML = toHtml(buildCommands(project.programName));
 		root.querySelector('[data-run]')!.innerHTML = toHtml(runView(lang, plan));
 		addCopyButtons(root, t.copy);
