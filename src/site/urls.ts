@@ -28,6 +28,8 @@ export function createUrls(base: string) {
 		/** One event on every kernel, with everything the event page's island needs. */
 		eventData: (category: string, name: string) => `${root}data/events/${category}/${name}.json`,
 		pagefind: () => `${root}pagefind/pagefind.js`,
+		/** A file of the companion repository, as plain text. */
+		companionFile: (path: string) => `${root}companion/${path}`,
 		/**
 		 * The same page in another language: `pathname` is a path under this base (as
 		 * `location.pathname` gives it); anything not under the base falls back to that language's home.

@@ -127,8 +127,9 @@ describe('the site in Chromium', () => {
 		await page.close();
 	});
 
-	it('writes the Pagefind index and the per-event data the island fetches', () => {
+	it('writes the Pagefind index, the per-event data the island fetches and the companion files pages link to', () => {
 		expect(existsSync(join(siteDir, 'pagefind', 'pagefind.js'))).toBe(true);
+		for (const file of ['Makefile', 'tp_helpers.h', '.gitignore']) expect(existsSync(join(siteDir, 'companion', file)), file).toBe(true);
 		const data = JSON.parse(readFileSync(join(siteDir, 'data', 'events', 'syscalls', 'sys_enter_connect.json'), 'utf8')) as { events: object };
 		expect(Object.keys(data.events).sort()).toEqual(['sys_enter_connect', 'sys_exit_connect']);
 	});

@@ -12,7 +12,7 @@ import { strings, type Lang } from '../../site/i18n.ts';
 import type { Event } from '../../schemas/snapshot.ts';
 import { defaultPageOptions, readOptions, writeOptions, type PageOptions } from '../../site/options-query.ts';
 import { createUrls } from '../../site/urls.ts';
-import { codePanel, stepOfFile, type GeneratedFile } from '../../site/views/code-files.ts';
+import { codePanel, shownFiles, stepOfFile, type GeneratedFile } from '../../site/views/code-files.ts';
 import { buildCommands, optionsForm, runView } from '../../site/views/generator.ts';
 import { kernelView } from '../../site/views/guide.ts';
 import { loadEventSearch } from '../search/event-search.ts';
@@ -132,7 +132,7 @@ export async function createRuntime(root: HTMLElement) {
 		};
 		for (const step of [4, 5, 6] as const) {
 			const container = root.querySelector<HTMLElement>(`[data-step-files="${step}"]`)!;
-			const files = project.files.filter((f) => stepOfFile(f.path) === step);
+			const files = shownFiles(project.files).filter((f) => stepOfFile(f.path) === step);
 			const panels = [...container.querySelectorAll<HTMLElement>('.code-file')];
 			const samePaths = panels.length === files.length && panels.every((p, i) => p.dataset.path === files[i]!.path);
 			if (!samePaths) {
