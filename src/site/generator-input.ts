@@ -4,7 +4,7 @@
  * events' JSON), so both produce the same code for the same options.
  */
 import { generateProject, planProject, type GenerateInput, type GeneratedProject, type ProgramPlan } from '../lib/generate/index.ts';
-import type { EventPlan } from '../lib/generate/plan.ts';
+import type { CtxPlan, EventPlan } from '../lib/generate/plan.ts';
 import type { Event, Provenance } from '../schemas/snapshot.ts';
 import { toGeneratorOptions, type PageOptions } from './options-query.ts';
 
@@ -40,6 +40,18 @@ export function generate(input: GenerateInput, options: PageOptions): Generated 
 export function defaultPlan(source: EventSource, kernel: Provenance, event: Event): EventPlan | undefined {
 	try {
 		return planProject(generatorInput(source, kernel, [event]), {}).events[0];
+	} catch {
+		return undefined;
+	}
+}
+
+export type PortableContext = Extract<CtxPlan, { kind: 'portable' }>;
+
+/** The struct the generator writes from the format offsets when asked for the portable context: what step 3 shows beside vmlinux.h's. */
+export function portableContext(source: EventSource, kernel: Provenance, event: Event): PortableContext | undefined {
+	try {
+		const ctx = planProject(generatorInput(source, kernel, [event]), { context: 'portable' }).events[0]?.ctx;
+		return ctx?.kind === 'portable' ? ctx : undefined;
 	} catch {
 		return undefined;
 	}

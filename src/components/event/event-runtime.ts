@@ -5,7 +5,7 @@
  * options in the URL, and builds the project zip. It renders with the same views as the build.
  */
 import { unpackEventData, type EventData, type PackedEventData } from '../../site/event-data.ts';
-import { defaultPlan, generate, generatorInput, type Generated } from '../../site/generator-input.ts';
+import { defaultPlan, generate, generatorInput, portableContext, type Generated } from '../../site/generator-input.ts';
 import { createCodeHighlighter, escapeHtml, ISLAND_GRAMMARS, langOfFile, type Highlighter } from '../../site/highlight.ts';
 import { html, toHtml } from '../../site/html.ts';
 import { strings, type Lang } from '../../site/i18n.ts';
@@ -80,7 +80,7 @@ export async function createRuntime(root: HTMLElement) {
 		const event = eventOn();
 		const plan = defaultPlan(source, kernel, event);
 		root.querySelector('[data-kernel-view]')!.innerHTML = toHtml(
-			kernelView({ lang, category, name, kernel, event, plan, highlightC: (c) => (highlighter ? highlighter.highlight(c, 'c') : escapeHtml(c)) }),
+			kernelView({ lang, category, name, kernel, event, plan, portable: portableContext(source, kernel, event), highlightC: (c) => (highlighter ? highlighter.highlight(c, 'c') : escapeHtml(c)) }),
 		);
 		addCopyButtons(root.querySelector('[data-kernel-view]')!, t.copy);
 		for (const kp of root.querySelectorAll<HTMLElement>('.kp[data-kernel]')) {

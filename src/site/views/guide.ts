@@ -6,6 +6,7 @@
 import { memberDeclaration } from '../../lib/btf/context-structs.ts';
 import { READ_AS } from '../../lib/generate/emit-readme.ts';
 import type { EventPlan } from '../../lib/generate/plan.ts';
+import type { PortableContext } from '../generator-input.ts';
 import type { ContextStruct, Event, Provenance } from '../../schemas/snapshot.ts';
 import { commands } from '../guide-commands.ts';
 import { html, raw, type RawHtml } from '../html.ts';
@@ -23,6 +24,8 @@ export interface GuideContext {
 	event: Event | undefined;
 	/** What the generator's default options make of each field (how it is read); undefined if it refused the event. */
 	plan: EventPlan | undefined;
+	/** The struct the generator builds from the format offsets (the portable context). */
+	portable: PortableContext | undefined;
 	highlightC: HighlightC;
 }
 
@@ -32,6 +35,17 @@ export function structText(struct: ContextStruct): string {
 	const width = Math.max(...decls.map((d) => d.length)) + 1;
 	const lines = struct.members.map((m, i) => `\t${decls[i]!.padEnd(width)}/* offset ${m.offset}, size ${m.size} */`);
 	return `struct ${struct.name} {\n${lines.join('\n')}\n};`;
+}
+
+/** The hand-built struct, each member with its offset and the format line it stands for. */
+export function portableStructText(ctx: PortableContext): string {
+	const decls = ctx.members.map((m) => `${m.declaration};`);
+	const width = Math.max(...decls.map((d) => d.length)) + 1;
+	const lines = ctx.members.map((m, i) => {
+		const note = `offset ${m.offset}${m.source ? `: ${m.source.replaceAll('*/', '* /')}` : ''}`;
+		return `\t${decls[i]!.padEnd(width)}/* ${note} */`;
+	});
+	return `struct ${ctx.struct} {\n${lines.join('\n')}\n};`;
 }
 
 /** A format file with its keywords and numbers marked, and the event's own fields set apart from the header. */
@@ -103,10 +117,16 @@ ${context.match === 'class' ? html`<p>${t.step3Class(struct.name)}</p>` : null}
 <p>${t.step3Command}</p>
 ${cmdBlock(c.dumpStruct(struct))}`;
 	}
+	const portable = ctx.portable
+		? html`<details class="portable"${raw(context.match === 'none' ? ' open' : '')}><summary>${t.step3PortableTitle}</summary>
+<p>${t.step3PortableText(ctx.portable.sameLayoutOn.join(', '))}</p>
+<pre class="struct"><code>${raw(ctx.highlightC(portableStructText(ctx.portable)))}</code></pre>
+<p class="small muted">${t.step3Portable}</p></details>`
+		: null;
 	return html`<section class="step" id="step-3" aria-labelledby="step-3-title">
 ${stepHeading(3, t.step3Title, ctx.lang)}
 ${body}
-<p>${t.step3Portable}</p>
+${portable}
 </section>`;
 }
 

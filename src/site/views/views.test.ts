@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FIXTURE_KERNEL, fixtureEvents } from '../../../tests/site/fixture-events.ts';
 import { escapeHtml } from '../highlight.ts';
 import { toHtml } from '../html.ts';
-import { defaultPlan, generate, generatorInput } from '../generator-input.ts';
+import { defaultPlan, generate, generatorInput, portableContext } from '../generator-input.ts';
 import { defaultPageOptions } from '../options-query.ts';
 import { codePanel, stepOfFile } from './code-files.ts';
 import { optionsForm, runView } from './generator.ts';
@@ -19,10 +19,20 @@ describe('event page views', () => {
 	it('renders steps 1–3 and the field table of sys_enter_openat (golden file)', async () => {
 		const e = event('sys_enter_openat');
 		const html = toHtml(
-			kernelView({ lang: 'en', category: e.category, name: e.name, kernel: FIXTURE_KERNEL, event: e, plan: defaultPlan(source, FIXTURE_KERNEL, e), highlightC: escapeHtml }),
+			kernelView({
+				lang: 'en',
+				category: e.category,
+				name: e.name,
+				kernel: FIXTURE_KERNEL,
+				event: e,
+				plan: defaultPlan(source, FIXTURE_KERNEL, e),
+				portable: portableContext(source, FIXTURE_KERNEL, e),
+				highlightC: escapeHtml,
+			}),
 		);
 		expect(html).toContain('<mark>syscalls:sys_enter_openat</mark>');
 		expect(html).toContain('<code>args[1]</code> → <code>const char * filename</code>');
+		expect(html).toMatch(/struct sys_enter_openat_format \{\n/); // the hand-built struct beside vmlinux.h's
 		await expect(html).toMatchFileSnapshot('./__snapshots__/kernel-view.sys_enter_openat.en.html');
 	});
 
@@ -36,7 +46,7 @@ describe('event page views', () => {
 	});
 
 	it('tells the reader when the chosen kernel lacks the event', () => {
-		const html = toHtml(kernelView({ lang: 'zh', category: 'syscalls', name: 'sys_enter_openat', kernel: FIXTURE_KERNEL, event: undefined, plan: undefined, highlightC: escapeHtml }));
+		const html = toHtml(kernelView({ lang: 'zh', category: 'syscalls', name: 'sys_enter_openat', kernel: FIXTURE_KERNEL, event: undefined, plan: undefined, portable: undefined, highlightC: escapeHtml }));
 		expect(html).toContain('没有这个事件');
 		expect(html).not.toContain('id="step-2"');
 	});
