@@ -86,7 +86,7 @@ describe('the site in Chromium', () => {
 		const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-download-zip]').click()]);
 		// Two events make a program named for both; step 6 tells the reader that name.
 		const program = download.suggestedFilename().replace(/\.zip$/, '');
-		await expect(page.locator('[data-build]').textContent()).resolves.toContain(`unzip ${program}.zip`);
+		await expect(page.locator('[data-build]').textContent()).resolves.toContain(`unzip ${program}.zip && cd ${program} && make`);
 		const dir = mkdtempSync(join(tmpdir(), 'atlas-zip-'));
 		await download.saveAs(join(dir, 'project.zip'));
 		execFileSync('unzip', ['-q', 'project.zip'], { cwd: dir });

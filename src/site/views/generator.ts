@@ -57,7 +57,7 @@ ${options.also.map((key) => html`<span class="opt-event"><code>${key}</code><but
 
 /** Step 6's commands: unpack the downloaded zip and build. */
 export function buildCommands(programName: string): RawHtml {
-	return html`${cmdBlock(`unzip ${programName}.zip`)}${cmdBlock(`cd ${programName}`)}${cmdBlock('make')}`;
+	return cmdBlock(`unzip ${programName}.zip && cd ${programName} && make`);
 }
 
 /** Step 7: run the program, make the event happen, and the lines it prints. */
