@@ -73,6 +73,6 @@ ${triggers.length ? html`<p>${t.step7Trigger}</p>${triggers.map((c) => cmdBlock(
 ${
 	printk
 		? null
-		: html`<pre class="out"><code>${['TIME     PID     COMM             EVENT AND FIELDS', ...plan.events.map((p) => sampleLine(plan, p))].join('\n')}</code></pre>`
+		: html`<pre class="out"><code>${['TIME     PID     COMM             EVENT AND FIELDS', ...plan.events.map(sampleLine)].join('\n')}</code></pre>`
 }`;
 }
