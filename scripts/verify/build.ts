@@ -21,25 +21,42 @@ export interface BuiltProgram {
 	failure: Failure | null;
 }
 
+/** How the companion Makefile tells a program that needs vmlinux.h. */
+const VMLINUX_INCLUDE = /^#include "vmlinux\.h"/m;
+
 /** The options every event is verified with: the defaults, but for the context. */
 export const optionsFor = (context: VerifiedContext): Partial<GeneratorOptions> => ({ context });
 
 /**
- * Generates and compiles (with clang `flags`) every event of the snapshot with the given context
- * into `objDir`; sources and headers go under `dir`. Objects are named by index (`<n>.bpf.o`), so events whose program
+ * Generates and compiles every event of the snapshot with the given context into `objDir` (with
+ * clang `flags.vmlinux` the programs that include vmlinux.h, `flags.plain` the others); sources and
+ * headers go under `dir`. Objects are named by index (`<n>.bpf.o`), so events whose program
  * names coincide cannot overwrite each other.
  */
-export async function buildPrograms(snapshot: Snapshot, context: VerifiedContext, dir: string, objDir: string, flags: string[]): Promise<BuiltProgram[]> {
+export async function buildPrograms(
+	snapshot: Snapshot,
+	context: VerifiedContext,
+	dir: string,
+	objDir: string,
+	flags: { plain: string[]; vmlinux: string[] | null },
+): Promise<BuiltProgram[]> {
 	const { generated, refused } = generateEach(snapshot, optionsFor(context));
 	const sources = generated.map((g, i) => {
 		const src = join(dir, 'src', String(i));
 		// Only what clang reads: the record header, and the program under its index.
 		writeProject(src, { ...g.project, files: g.project.files.filter((f) => f.origin === 'generated' && f.path.endsWith('.h')) });
 		const source = join(src, `${i}.bpf.c`);
-		writeFileSync(source, g.project.files.find((f) => f.path.endsWith('.bpf.c'))!.content);
-		return { key: g.key, source };
+		const content = g.project.files.find((f) => f.path.endsWith('.bpf.c'))!.content;
+		writeFileSync(source, content);
+		return { key: g.key, source, usesVmlinux: VMLINUX_INCLUDE.test(content) };
 	});
-	const compiled = await compileBpf(sources, flags, objDir);
+	// Programs that fell back to a format-file ctx include <linux/bpf.h>, which clashes with vmlinux.h's PCH.
+	const withVmlinux = sources.filter((s) => s.usesVmlinux);
+	if (withVmlinux.length && !flags.vmlinux) throw new Error(`${withVmlinux.length} ${context} programs include vmlinux.h, but no vmlinux.h was made`);
+	const compiled = [
+		...(await compileBpf(sources.filter((s) => !s.usesVmlinux), flags.plain, objDir)),
+		...(withVmlinux.length ? await compileBpf(withVmlinux, flags.vmlinux!, objDir) : []),
+	];
 	const objects = compiled.filter((c) => c.ok).map((c) => c.object);
 	// DWARF is for debuggers; libbpf needs only .BTF and .BTF.ext, which -g keeps. Halves the initramfs.
 	for (let i = 0; i < objects.length; i += 500) execFileSync('llvm-strip', ['-g', ...objects.slice(i, i + 500)]);

@@ -63,7 +63,7 @@ export async function verifyKernel(id: string, opts: VerifyOptions): Promise<Ver
 	for (const context of opts.contexts) {
 		const objDir = join(payload, 'verify', context);
 		const srcDir = join(opts.workDir, context);
-		const programs = await buildPrograms(snapshot, context, srcDir, objDir, context === 'vmlinux' ? btf!.flags : bpfFlags(srcDir));
+		const programs = await buildPrograms(snapshot, context, srcDir, objDir, { plain: bpfFlags(srcDir), vmlinux: btf?.flags ?? null });
 		built.set(context, programs);
 		for (const p of programs) if (p.object) guestObjects.push(`/${relative(payload, p.object)}`);
 		const failed = programs.filter((p) => p.failure).length;
