@@ -7,10 +7,13 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import uFuzzy from '@leeoniya/ufuzzy';
 import { listKernelIds, readProvenance, readSnapshot } from '../src/data/store.ts';
+import { capturedOnFrom } from '../src/lib/generate/captured-on.ts';
 import { companionModule, readCompanionFiles } from '../src/lib/generate/companion-sync.ts';
-import { GenerateError, generateProject, type GeneratorOptions } from '../src/lib/generate/index.ts';
-import type { Event, EventFormat, Snapshot } from '../src/schemas/snapshot.ts';
+import { checkProgramName, GenerateError, generateProject, type GeneratorOptions } from '../src/lib/generate/index.ts';
+import type { Event, Snapshot } from '../src/schemas/snapshot.ts';
 import { captureLiveSnapshot } from './generate/live.ts';
+
+const REPO = resolve(import.meta.dirname, '..');
 
 const HELP = `Usage:
   npm run generate -- <category>:<name>[,<category>:<name>…] [options]
@@ -40,7 +43,7 @@ Options:
   --lang zh|en         README language (default zh).
   --out DIR            where to write (default: ./<program name>). Must be empty or missing unless --force.
   --force              write into a non-empty DIR, replacing files of the same names.
-  --data DIR           the data directory (default: data).
+  --data DIR           the data directory (default: the repository's data/).
   --list-kernels       print the captured kernels' ids and exit.
   --sync-companion     rewrite src/lib/generate/companion.ts from companion/ (after editing companion/).
   --help               show this text.`;
@@ -81,16 +84,9 @@ function loadKernel(dataDir: string, id: string): Snapshot {
 	return readSnapshot(dataDir, id);
 }
 
-/** The same event on every captured kernel, for comments and the loader's "missing event" message. */
-function capturedOn(dataDir: string, current: Snapshot): (category: string, name: string) => { kernel: string; format: EventFormat }[] {
-	const others = listKernelIds(dataDir)
-		.filter((id) => id !== current.provenance.id)
-		.map((id) => readSnapshot(dataDir, id));
-	return (category, name) =>
-		others.flatMap((s) => {
-			const e = s.events.find((x) => x.category === category && x.name === name);
-			return e ? [{ kernel: s.provenance.id, format: e.format }] : [];
-		});
+/** Every captured kernel's snapshot, so comments and messages can say where an event exists and where its layout holds. */
+function capturedSnapshots(dataDir: string): Snapshot[] {
+	return listKernelIds(dataDir).map((id) => readSnapshot(dataDir, id));
 }
 
 function parseFields(specs: string[]): Record<string, string[]> {
@@ -138,7 +134,7 @@ function main(argv: string[]): void {
 			lang: { type: 'string' },
 			out: { type: 'string' },
 			force: { type: 'boolean', default: false },
-			data: { type: 'string', default: 'data' },
+			data: { type: 'string', default: join(REPO, 'data') },
 			'list-kernels': { type: 'boolean', default: false },
 			'sync-companion': { type: 'boolean', default: false },
 			help: { type: 'boolean', default: false },
@@ -157,9 +153,8 @@ function main(argv: string[]): void {
 		return;
 	}
 	if (values['sync-companion']) {
-		const repo = resolve(import.meta.dirname, '..');
-		const target = join(repo, 'src/lib/generate/companion.ts');
-		writeFileSync(target, companionModule(readCompanionFiles(join(repo, 'companion'))));
+		const target = join(REPO, 'src/lib/generate/companion.ts');
+		writeFileSync(target, companionModule(readCompanionFiles(join(REPO, 'companion'))));
 		console.log(`wrote ${target}`);
 		return;
 	}
@@ -179,13 +174,13 @@ function main(argv: string[]): void {
 	if (section) options.section = section;
 	if (output) options.output = output;
 	if (language) options.language = language;
-	if (values.name) options.programName = values.name;
+	if (values.name) options.programName = checkProgramName(values.name);
 
 	const snapshot = loadKernel(dataDir, values.kernel);
 	const events = findEvents(snapshot, positionals[0] as string);
 	const byKey = new Map(snapshot.events.map((e) => [`${e.category}:${e.name}`, e]));
 	const project = generateProject(
-		{ kernel: snapshot.provenance, events, lookup: (c, n) => byKey.get(`${c}:${n}`), capturedOn: capturedOn(dataDir, snapshot) },
+		{ kernel: snapshot.provenance, events, lookup: (c, n) => byKey.get(`${c}:${n}`), capturedOn: capturedOnFrom(capturedSnapshots(dataDir)) },
 		options,
 	);
 

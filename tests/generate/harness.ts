@@ -105,6 +105,19 @@ export async function vmlinuxPch(dir: string, btf = '/sys/kernel/btf/vmlinux'): 
 	return { includeDir: dir, pch };
 }
 
+/**
+ * A precompiled header of what portable-context programs include (<linux/bpf.h> and bpf_helpers.h), for
+ * the same reason. The programs still include those headers; their include guards make that a no-op.
+ */
+export async function portablePch(dir: string): Promise<string> {
+	mkdirSync(dir, { recursive: true });
+	const header = join(dir, 'portable.h');
+	writeFileSync(header, '#include <linux/bpf.h>\n#include <bpf/bpf_helpers.h>\n');
+	const r = await run('clang', [...bpfFlags(dir), '-x', 'c-header', header, '-o', `${header}.pch`]);
+	if (r.status !== 0) throw new Error(`precompiling ${header} failed:\n${r.stderr}`);
+	return `${header}.pch`;
+}
+
 export interface CompileResult {
 	key: string;
 	ok: boolean;
@@ -118,7 +131,14 @@ export interface CompileResult {
  * Compiles `.bpf.c` files with clang, many per call and two calls at a time. A failing call is
  * repeated file by file so each failure carries its own message.
  */
-export async function compileBpf(sources: { key: string; source: string }[], flags: string[], outDir: string, batch = 40): Promise<CompileResult[]> {
+export async function compileBpf(
+	sources: { key: string; source: string }[],
+	flags: string[],
+	outDir: string,
+	batch = 40,
+	/** Called with each call's results as soon as it is done (to start loading early). */
+	onCompiled: (results: CompileResult[]) => void = () => {},
+): Promise<CompileResult[]> {
 	mkdirSync(outDir, { recursive: true });
 	const objectOf = (source: string) => join(outDir, source.split('/').at(-1)!.replace(/\.c$/, '.o'));
 	const compileOne = async (s: { key: string; source: string }): Promise<CompileResult> => {
@@ -127,9 +147,10 @@ export async function compileBpf(sources: { key: string; source: string }[], fla
 	};
 	const results = await pool(chunk(sources, batch), async (group): Promise<CompileResult[]> => {
 		const r = await run('clang', [...flags, '-c', ...group.map((s) => s.source)], { cwd: outDir });
-		if (r.status === 0) return group.map((s) => ({ key: s.key, ok: true, object: objectOf(s.source), error: '' }));
 		const each: CompileResult[] = [];
-		for (const s of group) each.push(await compileOne(s));
+		if (r.status === 0) each.push(...group.map((s) => ({ key: s.key, ok: true, object: objectOf(s.source), error: '' })));
+		else for (const s of group) each.push(await compileOne(s));
+		onCompiled(each);
 		return each;
 	});
 	return results.flat();

@@ -80,7 +80,7 @@ static void load_one(const char *path)
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = btf_path);
 	struct bpf_object *obj;
 	struct bpf_program *prog;
-	struct bpf_link *links[16] = {};
+	struct bpf_link *links[512] = {};
 	int n_links = 0, err, i;
 
 	log_len = 0;
@@ -105,7 +105,7 @@ static void load_one(const char *path)
 			err = -errno;
 			break;
 		}
-		if (n_links < 16)
+		if (n_links < 512)
 			links[n_links++] = link;
 	}
 	report(path, err ? "attach" : NULL, err);

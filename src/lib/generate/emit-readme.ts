@@ -56,10 +56,12 @@ function fieldTable(p: EventPlan, lang: Language): string[] {
 	return [...header, ...rows];
 }
 
-export function sampleLine(plan: ProgramPlan, p: EventPlan): string {
+/** The shape of an output line; COMM is the traced task's command, here the suggested trigger's. */
+export function sampleLine(p: EventPlan): string {
 	const fields = p.fields.map((f) => `${f.field.name}=…`);
 	if (p.exit) fields.push('ret=…');
-	return `12:00:00 1234    ${plan.name.slice(0, 16).padEnd(16)} ${p.event.name} ${fields.join(' ')}`.trimEnd();
+	const comm = trigger(p.event)?.split(' ')[0] ?? '…';
+	return `12:00:00 1234    ${comm.padEnd(16)} ${p.event.name} ${fields.join(' ')}`.trimEnd();
 }
 
 export function emitReadme(plan: ProgramPlan): string {
@@ -153,7 +155,7 @@ export function emitReadme(plan: ProgramPlan): string {
 			'',
 			'```',
 			'TIME     PID     COMM             EVENT AND FIELDS',
-			...plan.events.map((p) => sampleLine(plan, p)),
+			...plan.events.map(sampleLine),
 			'```',
 		);
 	}
@@ -184,7 +186,7 @@ export function emitReadme(plan: ProgramPlan): string {
 					'| `Run this program as root` | 用 `sudo` 运行。 |',
 					'| `tracefs is not mounted` | `sudo mount -t tracefs nodev /sys/kernel/tracing` |',
 					'| `This kernel (…) has no tracepoint …` | 这个内核没有该事件：换一个列出的内核，或先 `modprobe` 提供它的模块。 |',
-					'| `has no BTF` / `vmlinux.h cannot be made` | 内核没开 CONFIG_DEBUG_INFO_BTF：用 portable 上下文重新生成。 |',
+					'| `has no BTF` | 内核没开 CONFIG_DEBUG_INFO_BTF：用 portable 上下文重新生成。 |',
 					'| `clang … is too old` / `libbpf … is too old` | 升级 clang（11+）或 libbpf（1.0+），或用 `CLANG=clang-NN make` 指定版本。 |',
 					'| `the kernel refused to load the BPF program` | 加 `-v` 看 verifier 日志。 |',
 				]
@@ -192,7 +194,7 @@ export function emitReadme(plan: ProgramPlan): string {
 					'| `Run this program as root` | Run it with `sudo`. |',
 					'| `tracefs is not mounted` | `sudo mount -t tracefs nodev /sys/kernel/tracing` |',
 					'| `This kernel (…) has no tracepoint …` | This kernel lacks the event: use one of the kernels listed, or `modprobe` the module that defines it. |',
-					'| `has no BTF` / `vmlinux.h cannot be made` | The kernel lacks CONFIG_DEBUG_INFO_BTF: generate again with the portable context. |',
+					'| `has no BTF` | The kernel lacks CONFIG_DEBUG_INFO_BTF: generate again with the portable context. |',
 					'| `clang … is too old` / `libbpf … is too old` | Upgrade clang (11+) or libbpf (1.0+), or pick a version with `CLANG=clang-NN make`. |',
 					'| `the kernel refused to load the BPF program` | Add `-v` to see the verifier\'s log. |',
 				]),

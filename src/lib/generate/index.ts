@@ -35,6 +35,7 @@ import { planProgram, type ProgramPlan } from './plan.ts';
 
 export { DEFAULT_OPTIONS, GenerateError, checkProgramName, validateOptions, type GeneratorOptions } from './options.ts';
 export { cIdentifier } from './names.ts';
+export { capturedOnFrom } from './captured-on.ts';
 
 export interface GenerateInput {
 	/** Provenance of the snapshot the events come from. */

@@ -21,7 +21,7 @@ describe('scopeNamer', () => {
 
 describe('C literals and comments from data', () => {
 	it('escapes everything that could end a string literal or form a trigraph', () => {
-		expect(cString('a"b\\c\nd??=é')).toBe('"a\\"b\\\\c\\012d\\?\\?=\\303\\251"');
+		expect(cString('a"b\\c\nd\t??=é\r1')).toBe('"a\\"b\\\\c\\nd\\t\\?\\?=\\303\\251\\0151"');
 	});
 	it('keeps comment text on one line and inside its comment', () => {
 		expect(cCommentText('char *x */ evil(); /* y\nz')).toBe('char *x * / evil(); / * y z');

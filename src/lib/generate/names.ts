@@ -45,6 +45,8 @@ export function cStringBody(text: string): string {
 	for (const byte of new TextEncoder().encode(text)) {
 		const ch = String.fromCharCode(byte);
 		if (ch === '"' || ch === '\\' || ch === '?') out += `\\${ch}`;
+		else if (ch === '\n') out += '\\n';
+		else if (ch === '\t') out += '\\t';
 		else if (byte >= 0x20 && byte < 0x7f) out += ch;
 		// Octal escapes are at most three digits, so a following digit cannot extend them (a hex escape would).
 		else out += `\\${byte.toString(8).padStart(3, '0')}`;

@@ -29,12 +29,12 @@ static struct {
 } env;
 
 static const char usage[] =
-	"Usage: sys_enter_connect [-p PID] [-c COMM] [-v]\012"
-	"Prints one line per syscalls:sys_enter_connect event.\012"
-	"\012"
-	"  -p PID   only events of process PID\012"
-	"  -c COMM  only events of tasks whose command name is COMM\012"
-	"  -v       show libbpf's debug output (the verifier log when loading fails)\012";
+	"Usage: sys_enter_connect [-p PID] [-c COMM] [-v]\n"
+	"Prints one line per syscalls:sys_enter_connect event.\n"
+	"\n"
+	"  -p PID   only events of process PID\n"
+	"  -c COMM  only events of tasks whose command name is COMM\n"
+	"  -v       show libbpf's debug output (the verifier log when loading fails)\n";
 
 static int parse_args(int argc, char **argv)
 {
@@ -161,7 +161,7 @@ int main(int argc, char **argv)
 
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	fprintf(stderr, "Tracing syscalls:sys_enter_connect. Press Ctrl-C to stop.\012");
+	fprintf(stderr, "Tracing syscalls:sys_enter_connect. Press Ctrl-C to stop.\n");
 	tp_print_columns();
 	while (!exiting) {
 		err = ring_buffer__poll(rb, 100 /* ms */);

@@ -28,12 +28,12 @@ static struct {
 } env;
 
 static const char usage[] =
-	"Usage: sched_process_exec [-p PID] [-c COMM] [-v]\012"
-	"Attaches to sched:sched_process_exec and copies its bpf_printk lines from trace_pipe.\012"
-	"\012"
-	"  -p PID   only events of process PID\012"
-	"  -c COMM  only events of tasks whose command name is COMM\012"
-	"  -v       show libbpf's debug output (the verifier log when loading fails)\012";
+	"Usage: sched_process_exec [-p PID] [-c COMM] [-v]\n"
+	"Attaches to sched:sched_process_exec and copies its bpf_printk lines from trace_pipe.\n"
+	"\n"
+	"  -p PID   only events of process PID\n"
+	"  -c COMM  only events of tasks whose command name is COMM\n"
+	"  -v       show libbpf's debug output (the verifier log when loading fails)\n";
 
 static int parse_args(int argc, char **argv)
 {
@@ -127,7 +127,7 @@ int main(int argc, char **argv)
 
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	fprintf(stderr, "Tracing sched:sched_process_exec: copying bpf_printk lines from trace_pipe. Press Ctrl-C to stop.\012");
+	fprintf(stderr, "Tracing sched:sched_process_exec: copying bpf_printk lines from trace_pipe. Press Ctrl-C to stop.\n");
 	err = tp_copy_trace_pipe(&exiting);
 
 cleanup:

@@ -27,10 +27,10 @@ static struct {
 } env;
 
 static const char usage[] =
-	"Usage: io_watch [-v]\012"
-	"Prints one line per tcp:tcp_retransmit_skb, block:block_rq_issue event.\012"
-	"\012"
-	"  -v       show libbpf's debug output (the verifier log when loading fails)\012";
+	"Usage: io_watch [-v]\n"
+	"Prints one line per tcp:tcp_retransmit_skb, block:block_rq_issue event.\n"
+	"\n"
+	"  -v       show libbpf's debug output (the verifier log when loading fails)\n";
 
 static int parse_args(int argc, char **argv)
 {
@@ -171,7 +171,7 @@ int main(int argc, char **argv)
 
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	fprintf(stderr, "Tracing tcp:tcp_retransmit_skb, block:block_rq_issue. Press Ctrl-C to stop.\012");
+	fprintf(stderr, "Tracing tcp:tcp_retransmit_skb, block:block_rq_issue. Press Ctrl-C to stop.\n");
 	tp_print_columns();
 	while (!exiting) {
 		err = perf_buffer__poll(pb, 100 /* ms */);

@@ -1,0 +1,168 @@
+/**
+ * End to end, as root on this machine: generated projects built with `make` inside a copy of companion/,
+ * run, the events triggered from here, and the printed lines checked for pid, comm, address:port, path
+ * and return value.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateProject, type GeneratorOptions } from '../../src/lib/generate/index.ts';
+import type { Event, Snapshot } from '../../src/schemas/snapshot.ts';
+import { captureLiveSnapshot } from '../../scripts/generate/live.ts';
+import { COMPANION, requireTools, run } from './harness.ts';
+
+const work = mkdtempSync(join(tmpdir(), 'atlas-e2e-'));
+let live: Snapshot;
+
+beforeAll(() => {
+	requireTools();
+	if (process.getuid?.() !== 0) throw new Error('the end-to-end tests load BPF programs: run them as root (npm test does)');
+	live = captureLiveSnapshot();
+});
+
+/** A generated project in a copy of companion/, built with its Makefile; returns the folder and program name. */
+async function build(events: string[], options: Partial<GeneratorOptions> = {}): Promise<{ dir: string; name: string }> {
+	const byKey = new Map(live.events.map((e) => [`${e.category}:${e.name}`, e]));
+	const picked = events.map((k) => byKey.get(k) as Event);
+	const project = generateProject({ kernel: live.provenance, events: picked, lookup: (c, n) => byKey.get(`${c}:${n}`) }, options);
+	const dir = join(work, project.programName);
+	cpSync(COMPANION, dir, { recursive: true });
+	for (const f of project.files.filter((f) => f.origin === 'generated')) writeFileSync(join(dir, f.path), f.content);
+	const make = await run('make', ['-C', dir]);
+	if (make.status !== 0) throw new Error(`make failed in ${dir}:\n${make.stdout}\n${make.stderr}`);
+	return { dir, name: project.programName };
+}
+
+/** Runs the built program until `trigger` is done, then stops it with SIGINT and returns its lines. */
+async function traceWhile(program: { dir: string; name: string }, args: string[], trigger: () => Promise<void>): Promise<string[]> {
+	const child: ChildProcess = spawn(join(program.dir, program.name), args, { cwd: program.dir });
+	let stdout = '';
+	let stderr = '';
+	child.stdout?.on('data', (d) => (stdout += d));
+	const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+	await new Promise<void>((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error(`${program.name} did not start within 30 s:\n${stderr}`)), 30_000);
+		child.stderr?.on('data', (d) => {
+			stderr += d;
+			if (/Press Ctrl-C to stop/.test(stderr)) {
+				clearTimeout(timer);
+				resolve();
+			}
+		});
+		child.on('exit', (code) => reject(new Error(`${program.name} exited (${code}) before tracing:\n${stderr}`)));
+	});
+	await trigger();
+	await new Promise((r) => setTimeout(r, 500)); // the ring buffer is polled every 100 ms
+	child.kill('SIGINT');
+	const code = await exited;
+	expect(code, `${program.name} should exit cleanly on Ctrl-C:\n${stderr}`).toBe(0);
+	return stdout.split('\n');
+}
+
+interface Line {
+	pid: number;
+	comm: string;
+	event: string;
+	fields: Record<string, string>;
+}
+
+/** `12:00:00 1234    bash             sys_enter_connect fd=3 uservaddr=127.0.0.1:80 ret=0` */
+function parse(lines: string[]): Line[] {
+	return lines.flatMap((line) => {
+		const m = /^\d\d:\d\d:\d\d (\d+) +(\S+) +(\S+)(.*)$/.exec(line);
+		if (!m) return [];
+		const fields = Object.fromEntries([...(m[4] as string).matchAll(/ (\w+)=("(?:[^"\\]|\\.)*"|\[[^\]]*\]|\S+)/g)].map((f) => [f[1] as string, f[2] as string]));
+		return [{ pid: Number(m[1]), comm: m[2] as string, event: m[3] as string, fields }];
+	});
+}
+
+/** Runs a command to completion and returns its pid. */
+async function runCommand(file: string, args: string[]): Promise<number> {
+	const child = spawn(file, args, { stdio: 'ignore' });
+	await new Promise((resolve) => child.on('exit', resolve));
+	return child.pid as number;
+}
+
+describe('generated programs built with make and run', () => {
+	const servers: Server[] = [];
+	afterAll(() => servers.forEach((s) => s.close()));
+
+	async function listeningPort(): Promise<number> {
+		const server = createServer((socket) => socket.end());
+		servers.push(server);
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		return (server.address() as { port: number }).port;
+	}
+
+	async function closedPort(): Promise<number> {
+		const server = createServer();
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		const port = (server.address() as { port: number }).port;
+		await new Promise((resolve) => server.close(resolve));
+		return port;
+	}
+
+	it('syscalls:sys_enter_connect paired with its exit: address:port and return value (0 and -ECONNREFUSED)', async () => {
+		const program = await build(['syscalls:sys_enter_connect'], { pairExit: true });
+		const open = await listeningPort();
+		const closed = await closedPort();
+		let okPid = 0;
+		let refusedPid = 0;
+		const lines = await traceWhile(program, ['-c', 'bash'], async () => {
+			okPid = await runCommand('bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${open}`]);
+			refusedPid = await runCommand('bash', ['-c', `exec 3<>/dev/tcp/127.0.0.1/${closed}`]);
+		});
+		const records = parse(lines).filter((l) => l.event === 'sys_enter_connect');
+		expect(records.find((l) => l.pid === okPid && l.fields.uservaddr === `127.0.0.1:${open}`), lines.join('\n')).toMatchObject({ comm: 'bash', fields: { ret: '0', addrlen: '16' } });
+		expect(records.find((l) => l.pid === refusedPid && l.fields.uservaddr === `127.0.0.1:${closed}`), lines.join('\n')).toMatchObject({ comm: 'bash', fields: { ret: '-ECONNREFUSED' } });
+	});
+
+	it('syscalls:sys_enter_openat: the path opened and AT_FDCWD', async () => {
+		const program = await build(['syscalls:sys_enter_openat']);
+		const path = join(work, 'opened-by-cat.txt');
+		writeFileSync(path, 'hello\n');
+		let pid = 0;
+		const lines = await traceWhile(program, ['-c', 'cat'], async () => {
+			pid = await runCommand('cat', [path]);
+		});
+		expect(parse(lines).find((l) => l.pid === pid && l.fields.filename === JSON.stringify(path)), lines.join('\n')).toMatchObject({ comm: 'cat', event: 'sys_enter_openat', fields: { dfd: '-100' } });
+	});
+
+	it('syscalls:sys_enter_execve: the program and its arguments, for the one process -p names', async () => {
+		const program = await build(['syscalls:sys_enter_execve']);
+		const waiting = spawn('bash', ['-c', 'read line; exec /bin/echo atlas-e2e-marker'], { stdio: ['pipe', 'ignore', 'ignore'] });
+		const done = new Promise((resolve) => waiting.on('exit', resolve));
+		const lines = await traceWhile(program, ['-p', String(waiting.pid)], async () => {
+			waiting.stdin?.end('go\n');
+			await done;
+		});
+		const records = parse(lines);
+		expect(records.map((l) => l.pid), lines.join('\n')).toEqual([waiting.pid]);
+		expect(records[0]).toMatchObject({ comm: 'bash', event: 'sys_enter_execve', fields: { filename: '"/bin/echo"', argv: '["/bin/echo", "atlas-e2e-marker"]' } });
+	});
+
+	it.each(['ringbuf', 'perfbuf'] as const)('sched:sched_process_exec through a %s: the new program\'s path, pid and comm', async (output) => {
+		const program = await build(['sched:sched_process_exec'], { output, programName: `exec_${output}` });
+		let pid = 0;
+		const lines = await traceWhile(program, ['-c', 'echo'], async () => {
+			pid = await runCommand('bash', ['-c', 'exec /bin/echo atlas-e2e-marker']);
+		});
+		expect(parse(lines).find((l) => l.pid === pid), lines.join('\n')).toMatchObject({
+			comm: 'echo',
+			event: 'sched_process_exec',
+			fields: { filename: '"/bin/echo"', pid: String(pid), old_pid: String(pid) },
+		});
+	});
+
+	it('sched:sched_process_exec with bpf_printk: the loader copies its trace_pipe line', async () => {
+		const program = await build(['sched:sched_process_exec'], { output: 'printk', programName: 'exec_printk' });
+		let pid = 0;
+		const lines = await traceWhile(program, ['-c', 'echo'], async () => {
+			pid = await runCommand('bash', ['-c', 'exec /bin/echo atlas-e2e-marker']);
+		});
+		expect(lines.some((l) => l.includes(`sched_process_exec: filename=/bin/echo pid=${pid} old_pid=${pid}`)), lines.join('\n')).toBe(true);
+	});
+});
