@@ -21,7 +21,10 @@ function recordMembers(p: EventPlan): string[] {
 	for (const f of p.fields) {
 		const note = READ_NOTES[f.read];
 		lines.push(`\t${recordDeclaration(f)};\t/* ${cCommentText(f.field.declaration)}${note ? `: ${note}` : ''} */`);
-		if (f.lengthName) lines.push(`\t__u32 ${f.lengthName};\t/* bytes of ${f.name} the kernel had */`);
+		if (f.lengthName) {
+			const what = f.read === 'sockaddr' ? `bytes of ${f.name} read: its length argument, at most sizeof(${f.name})` : `length of ${f.name} in the record; ${f.name} keeps at most sizeof(${f.name}) bytes`;
+			lines.push(`\t__u32 ${f.lengthName};\t/* ${what} */`);
+		}
 	}
 	if (p.exit) lines.push(`\t__s64 ${p.exit.retName};\t/* the return value, from ${p.exit.event.name} */`);
 	return lines;

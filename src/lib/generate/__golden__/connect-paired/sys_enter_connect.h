@@ -24,7 +24,7 @@ struct sys_enter_connect_record {
 	struct record_header header;
 	__s32 fd;	/* int fd */
 	__u8 uservaddr[128];	/* struct sockaddr * uservaddr: the address it points to */
-	__u32 uservaddr_len;	/* bytes of uservaddr the kernel had */
+	__u32 uservaddr_len;	/* bytes of uservaddr read: its length argument, at most sizeof(uservaddr) */
 	__s32 addrlen;	/* int addrlen */
 	__s64 ret;	/* the return value, from sys_exit_connect */
 };
