@@ -77,6 +77,20 @@ describe('companion/', () => {
 			expect(r.stderr).toBe('Run this program as root (with sudo): loading BPF programs needs CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN.\n');
 		});
 
+		it('the loader says when tracefs is not mounted, or the kernel has no BTF (hidden in a private mount namespace)', async () => {
+			if (process.getuid?.() !== 0) throw new Error('this test mounts in a private namespace: run it as root (npm test does)');
+			const dir = projectDir('hidden', generated(live, exec()).files);
+			expect((await run('make', ['-C', dir])).status).toBe(0);
+			const program = join(dir, 'sched_process_exec');
+			const hide = (paths: string[]) => run('unshare', ['--mount', 'sh', '-c', `${paths.map((p) => `mount -t tmpfs none ${p} && `).join('')}exec ${program}`]);
+			const noTracefs = await hide(['/sys/kernel/tracing', '/sys/kernel/debug']);
+			expect(noTracefs.status).toBe(1);
+			expect(noTracefs.stderr).toBe('tracefs is not mounted, so the tracepoints cannot be found. Mount it with:\n  sudo mount -t tracefs nodev /sys/kernel/tracing\n');
+			const noBtf = await hide(['/sys/kernel/btf']);
+			expect(noBtf.status).toBe(1);
+			expect(noBtf.stderr).toMatch(/^This kernel \(\S+\) has no BTF \(\/sys\/kernel\/btf\/vmlinux\), which this program's vmlinux.h types need.\nGenerate it again with the portable context/);
+		});
+
 		it('the loader names a tracepoint this kernel lacks and the captured kernels that have it', async () => {
 			if (process.getuid?.() !== 0) throw new Error('this test runs the loader past its root check: run it as root (npm test does)');
 			const liveKeys = new Set(live.events.map((e) => `${e.category}:${e.name}`));
