@@ -4,7 +4,7 @@
  * many objects per process through the kernel's verifier. Used by the tests and scripts/report-generate.ts.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -204,8 +204,13 @@ export async function buildLoadAll(dir: string): Promise<string> {
  */
 export async function loadAll(loader: string, objects: string[], workDir: string, options: { attach: boolean }, batch = 100, processes = 2): Promise<LoadResult[]> {
 	mkdirSync(workDir, { recursive: true });
+	// Copied once and renamed into place: calls overlap, and a reader must never see a half-written copy.
 	const btf = join(workDir, 'vmlinux.btf');
-	copyFileSync('/sys/kernel/btf/vmlinux', btf);
+	if (!existsSync(btf)) {
+		const partial = `${btf}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+		copyFileSync('/sys/kernel/btf/vmlinux', partial);
+		renameSync(partial, btf);
+	}
 	const results = await pool(chunk(objects, batch), async (group) => {
 		const r = await run(loader, ['--btf', btf, ...(options.attach ? [] : ['--no-attach']), ...group]);
 		const lines = r.stdout.split('\n').filter((l) => l.startsWith('{'));

@@ -68,10 +68,11 @@ function timer() {
 	};
 }
 
-/** The last meaningful line of a libbpf/verifier log, to list a failure on one line. */
+/** The line of a libbpf/verifier log that says what went wrong (the last one that reads like an error), for a one-line list. */
 export function logTail(log = ''): string {
-	const lines = log.split('\n').filter((l) => l.trim() && !/^(libbpf: |processed |-- END|-- BEGIN)/.test(l));
-	return (lines.at(-1) ?? '').trim();
+	const lines = log.split('\n').filter((l) => l.trim() && !/^(processed |-- END|-- BEGIN)/.test(l));
+	const error = lines.findLast((l) => /error|fail|invalid|denied|unknown|cannot|too |R\d+ /i.test(l) && !/failed to load object|failed to load: -/.test(l));
+	return (error ?? lines.at(-1) ?? '').trim();
 }
 
 function flagsFor(options: Partial<GeneratorOptions>, headers: ProofHeaders): string[] {

@@ -77,51 +77,54 @@ function readField(f: FieldPlan): Lines {
 	}
 }
 
-/** bpf_printk takes at most three values, and kernels before 5.13 at most one %s: split a record into such lines. */
-function printkLines(p: EventPlan): Lines {
-	const pieces: { text: string; args: string[]; strings: number }[] = [];
-	const fields: { name: string; show: FieldPlan['show']; expr: string; f?: FieldPlan }[] = p.fields.map((f) => ({ name: f.name, show: f.show, expr: `r->${f.name}`, f }));
-	if (p.exit) fields.push({ name: p.exit.retName, show: 'errno', expr: `r->${p.exit.retName}` });
-	for (const { name, show, expr, f } of fields) {
-		switch (show) {
-			case 'signed':
-			case 'errno':
-				pieces.push({ text: `${name}=%lld`, args: [`(long long)${expr}`], strings: 0 });
-				break;
-			case 'unsigned':
-			case 'bool':
-				pieces.push({ text: `${name}=%llu`, args: [`(unsigned long long)${expr}`], strings: 0 });
-				break;
-			case 'hex':
-			case 'octal':
-			case 'address':
-				pieces.push({ text: `${name}=0x%llx`, args: [`(unsigned long long)${expr}`], strings: 0 });
-				break;
-			case 'dev':
-				pieces.push({ text: `${name}=%u:%u`, args: [`${expr} >> 20`, `${expr} & 0xfffff`], strings: 0 });
-				break;
-			case 'string':
-			case 'chars':
-				pieces.push({ text: `${name}=%s`, args: [expr], strings: 1 });
-				break;
-			case 'argv':
-				pieces.push({ text: `${name}[0]=%s`, args: [`${expr}[0]`], strings: 1 });
-				break;
-			case 'sockaddr':
-				// sa_family in host order, then the port in network order (the same place for IPv4 and IPv6).
-				pieces.push({ text: `${name}.family=%u port=%u`, args: [`${expr}[0] | ${expr}[1] << 8`, `${expr}[2] << 8 | ${expr}[3]`], strings: 0 });
-				break;
-			default: {
-				// Arrays: their first elements.
-				const shown = Math.min(3, (f?.dims[0] ?? 0) / (f?.read === 'loc-bytes' ? (f?.elementSize ?? 1) : 1));
-				const cast = f?.elementSigned ? '(long long)' : '(unsigned long long)';
-				const elements = f?.read === 'loc-bytes' && (f?.elementSize ?? 1) > 1 ? `((__u${(f?.elementSize ?? 1) * 8} *)${expr})` : expr;
-				const spec = f?.elementSigned ? '%lld' : '%llu';
-				const more = (f?.dims[0] ?? 0) > shown ? ' ...' : '';
-				pieces.push({ text: `${name}=[${Array(shown).fill(spec).join(' ')}${more}]`, args: Array.from({ length: shown }, (_, i) => `${cast}${elements}[${i}]`), strings: 0 });
-			}
+/** Part of a bpf_printk format with its arguments. */
+interface Piece {
+	text: string;
+	args: string[];
+	strings: number;
+}
+
+/** How bpf_printk shows a field (it knows only integers and strings: arrays show their first elements). */
+function printkPiece(f: FieldPlan): Piece {
+	const v = `r->${f.name}`;
+	const n = f.field.name;
+	switch (f.show) {
+		case 'signed':
+		case 'errno':
+			return { text: `${n}=%lld`, args: [`(long long)${v}`], strings: 0 };
+		case 'unsigned':
+		case 'bool':
+			return { text: `${n}=%llu`, args: [`(unsigned long long)${v}`], strings: 0 };
+		case 'hex':
+		case 'octal':
+		case 'address':
+			return { text: `${n}=0x%llx`, args: [`(unsigned long long)${v}`], strings: 0 };
+		case 'dev':
+			return { text: `${n}=%u:%u`, args: [`${v} >> 20`, `${v} & 0xfffff`], strings: 0 };
+		case 'string':
+		case 'chars':
+			return { text: `${n}=%s`, args: [v], strings: 1 };
+		case 'argv':
+			return { text: `${n}[0]=%s`, args: [`${v}[0]`], strings: 1 };
+		case 'sockaddr':
+			// sa_family in host order, then the port in network order (at the same place for IPv4 and IPv6).
+			return { text: `${n}.family=%u port=%u`, args: [`${v}[0] | ${v}[1] << 8`, `${v}[2] << 8 | ${v}[3]`], strings: 0 };
+		default: {
+			const elementSize = f.read === 'loc-bytes' ? f.elementSize : 1;
+			const count = (f.dims[0] as number) / elementSize;
+			const shown = Math.min(3, count);
+			const elements = elementSize > 1 ? `((__u${elementSize * 8} *)${v})` : v;
+			const [spec, cast] = f.elementSigned ? ['%lld', '(long long)'] : ['%llu', '(unsigned long long)'];
+			const text = `${n}=[${Array(shown).fill(spec).join(' ')}${count > shown ? ' ...' : ''}]`;
+			return { text, args: Array.from({ length: shown }, (_, i) => `${cast}${elements}[${i}]`), strings: 0 };
 		}
 	}
+}
+
+/** bpf_printk takes at most three values, and kernels before 5.13 at most one %s: split a record into such lines. */
+function printkLines(p: EventPlan): Lines {
+	const pieces = p.fields.map(printkPiece);
+	if (p.exit) pieces.push({ text: 'ret=%lld', args: [`(long long)r->${p.exit.retName}`], strings: 0 });
 	const calls: Lines = [];
 	let text: string[] = [];
 	let args: string[] = [];

@@ -183,7 +183,7 @@ const isSyscallEnter = (e: Event) => e.category === 'syscalls' && e.name.startsW
 const isSyscallExit = (e: Event) => e.category === 'syscalls' && e.name.startsWith('sys_exit_');
 
 /** The ctx member a field is read through, for a struct from BTF; null when the struct has none that fits. */
-export function memberPath(field: Field, struct: ContextStruct): { path: string; member: StructMember } | { path: null; member: StructMember } | null {
+export function memberPath(field: Field, struct: ContextStruct): { path: string | null; member: StructMember } | null {
 	const wanted = field.dynamic === 'data_loc' ? `__data_loc_${field.name}` : field.dynamic === 'rel_loc' ? `__rel_loc_${field.name}` : field.name;
 	const named = struct.members.find((m) => m.name === wanted && m.offset === field.offset && m.bitfieldSize === null);
 	if (named) return { path: named.name, member: named };
