@@ -88,7 +88,7 @@ export function writeProject(dir: string, project: GeneratedProject): void {
 export function bpfFlags(includeDir: string): string[] {
 	const multiarch = execFileSync('cc', ['-dumpmachine'], { encoding: 'utf8' }).trim();
 	const arch = process.arch === 'arm64' ? 'arm64' : 'x86';
-	return ['-g', '-O2', '-Wall', '-Werror', '-target', 'bpf', `-D__TARGET_ARCH_${arch}`, `-I${includeDir}`, '-idirafter', `/usr/include/${multiarch}`];
+	return ['-g', '-O2', '-Wall', '-Werror', '-fms-extensions', '-Wno-microsoft-anon-tag', '-target', 'bpf', `-D__TARGET_ARCH_${arch}`, `-I${includeDir}`, '-idirafter', `/usr/include/${multiarch}`];
 }
 
 /**
