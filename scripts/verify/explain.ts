@@ -1,20 +1,33 @@
 /**
- * Failures that are the kernel's limits, not generator bugs: each rule recognises one and says why,
- * so the site can show the reason beside the verifier's message. Pure.
+ * Failures whose cause is known: each rule recognises one and says why, in words a reader can act
+ * on, so the site can show the reason beside the tool's message. Pure.
  */
 import type { Event } from '../../src/schemas/snapshot.ts';
-import type { Outcome } from '../../src/schemas/verify.ts';
+import type { Failure, Outcome } from '../../src/schemas/verify.ts';
 
 interface Rule {
-	applies: (event: Event, failure: Exclude<Outcome, 'passed'>) => boolean;
-	explanation: string;
+	/** The explanation when the rule applies, else null. */
+	explain: (event: Event, failure: Failure) => string | null;
 }
 
-const RULES: Rule[] = [];
+const RULES: Rule[] = [
+	{
+		// 6.12's vmlinux.h has `struct cxl_poison_record` (the CXL driver's), the very name the generator
+		// gives the record of cxl:cxl_poison.
+		explain: (_event, failure) => {
+			const clash = failure.stage === 'compile' ? /error: redefinition of '(\w+)'\n(?:.*\n)*?.*vmlinux\.h:\d+:\d+: note: previous definition is here/.exec(failure.log) : null;
+			if (!clash) return null;
+			return `the generated record type struct ${clash[1]} has the name of a type this kernel's vmlinux.h already defines; the portable context, which does not include vmlinux.h, builds`;
+		},
+	},
+];
 
 /** The outcome with an explanation added when a rule knows the failure. */
 export function explain(event: Event, outcome: Outcome): Outcome {
 	if (outcome === 'passed') return outcome;
-	const rule = RULES.find((r) => r.applies(event, outcome));
-	return rule ? { ...outcome, explanation: rule.explanation } : outcome;
+	for (const rule of RULES) {
+		const explanation = rule.explain(event, outcome);
+		if (explanation) return { ...outcome, explanation };
+	}
+	return outcome;
 }

@@ -88,7 +88,8 @@ export async function verifyKernel(id: string, opts: VerifyOptions): Promise<Ver
 	const byObject = new Map(loadLines.map((l) => [l.object, l]));
 	const loaderErrors = existsSync(join(out, 'load.stderr')) ? readFileSync(join(out, 'load.stderr'), 'utf8').trim() : '';
 	const outcomeOf = (p: BuiltProgram): Outcome => {
-		if (p.failure) return p.failure;
+		// Compiler messages name files in the work dir: keep the paths inside it, which stay the same from run to run.
+		if (p.failure) return { ...p.failure, log: p.failure.log.replaceAll(`${opts.workDir}/`, '') };
 		const line = byObject.get(`/${relative(payload, p.object!)}`);
 		if (!line) return { stage: 'load', error: 'load-all reported nothing for this object (it crashed in this batch?)', log: loaderErrors.split('\n').slice(-10).join('\n') };
 		return loadOutcome(line);
