@@ -6,7 +6,7 @@
  * Counts per committed kernel come from compiling each distinct field layout once (as the tests do): an
  * event counts as compiled on every kernel whose format file gives it the same fields.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listKernelIds, readSnapshot } from '../src/data/store.ts';
@@ -111,3 +111,4 @@ for (const s of committed) {
 	const badLoader = s.events.filter((e) => failedLoaders.has(key(e))).length;
 	console.log(`| ${s.provenance.id} | ${s.events.length} | ${s.events.length - bad} passed, ${bad} failed | ${s.events.length - bad - badLoader} passed, ${badLoader} failed |`);
 }
+rmSync(work, { recursive: true, force: true });

@@ -1,14 +1,15 @@
 /** `npm run generate`: what it writes, and its errors for names it does not know. */
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listKernelIds, readSnapshot } from '../../src/data/store.ts';
 import { capturedOnFrom, generateProject } from '../../src/lib/generate/index.ts';
 import type { Snapshot } from '../../src/schemas/snapshot.ts';
 import { REPO, run } from './harness.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'atlas-cli-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 const DATA = join(REPO, 'data');
 const generate = (...args: string[]) => run(process.execPath, [join(REPO, 'scripts/generate.ts'), ...args], { cwd: work });
 let snapshots: Snapshot[];

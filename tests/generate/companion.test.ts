@@ -3,10 +3,10 @@
  * message that says what to do when the machine cannot build or run a program.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listKernelIds, readSnapshot } from '../../src/data/store.ts';
 import { COMPANION_FILES } from '../../src/lib/generate/companion.ts';
 import { companionModule, readCompanionFiles } from '../../src/lib/generate/companion-sync.ts';
@@ -16,6 +16,7 @@ import { captureLiveSnapshot } from '../../scripts/generate/live.ts';
 import { COMPANION, readRepoFile, REPO, requireTools, run } from './harness.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'atlas-companion-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 let live: Snapshot;
 
 beforeAll(() => {

@@ -4,7 +4,7 @@
  * and return value.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,7 @@ import { captureLiveSnapshot } from '../../scripts/generate/live.ts';
 import { COMPANION, requireTools, run } from './harness.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'atlas-e2e-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 let live: Snapshot;
 
 beforeAll(() => {

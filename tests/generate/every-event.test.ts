@@ -13,10 +13,10 @@
  * 6. one-event programs exactly as downloaded, for the first event of every category: built, attached.
  * Each step prints its counts and timings; a failure names its event and the compiler's or verifier's words.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listKernelIds, readSnapshot } from '../../src/data/store.ts';
 import { hasRingBuffer } from '../../src/lib/generate/kernel.ts';
 import type { Event, Snapshot } from '../../src/schemas/snapshot.ts';
@@ -25,6 +25,7 @@ import { portablePch, REPO, requireTools, vmlinuxPch } from './harness.ts';
 import { buildBatched, describeProof, finishBatched, proveBatched, proveEach, type Built, type Group, type Proof, type ProofHeaders } from './proof.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'atlas-generate-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 const BATCH = 100;
 let live: Snapshot;
 let committed: Snapshot[];
