@@ -347,9 +347,7 @@ function planField(event: Event, f: Field, name: string, access: CtxAccess, sibl
 	if (isPointer(f.type)) {
 		const pointer = { ...base, read: 'value' as const, type: scalarType(f.size, false) };
 		if (isSyscallEnter(event)) {
-			// Since 7.x the kernel copies string arguments into the record (`__data_loc char[] __filename_val`): that copy is read instead.
-			const copied = event.format.fields.some((x) => x.name === `__${f.name}_val` && x.dynamic !== null);
-			if (!copied && isCharPointer(f.type) && (f.type.startsWith('const') || /(^|_)(name|path|pathname|filename|dir_name|dev_name|type)$/.test(f.name))) {
+			if (isCharPointer(f.type) && (f.type.startsWith('const') || /(^|_)(name|path|pathname|filename|dir_name|dev_name|type)$/.test(f.name))) {
 				return { ...base, read: 'user-string', show: 'string', type: 'char', dims: [options.stringSize] };
 			}
 			if (/^(const )?struct sockaddr \*$/.test(f.type)) {
@@ -402,6 +400,16 @@ function selectFields(event: Event, options: GeneratorOptions): Field[] {
 	return event.format.fields.filter((f) => wanted.includes(f.name));
 }
 
+/**
+ * Since 7.x a syscall's format lists copies of its string arguments after them (`__data_loc char[]
+ * __filename_val` for `filename`): the argument's name when `f` is such a copy.
+ */
+function stringCopyOf(event: Event, f: Field): string | null {
+	const m = /^__(\w+)_val$/.exec(f.name);
+	if (!isSyscallEnter(event) || f.dynamic === null || !m) return null;
+	return event.format.fields.some((x) => x.name === m[1] && isCharPointer(x.type)) ? m[1]! : null;
+}
+
 function planEvent(event: Event, input: PlanInput, options: GeneratorOptions, globalNamer: (raw: string) => string, kindNamer: (raw: string) => string): EventPlan {
 	const ident = globalNamer(event.name);
 	const { ctx, paths } = chooseCtx(event, ident, input, options);
@@ -412,6 +420,11 @@ function planEvent(event: Event, input: PlanInput, options: GeneratorOptions, gl
 	for (const [f, name] of fieldNames) {
 		if (f.size === 0) {
 			omitted.push({ name: f.name, reason: 'a flexible array whose length the format file does not give' });
+			continue;
+		}
+		const copyOf = stringCopyOf(event, f);
+		if (copyOf) {
+			omitted.push({ name: f.name, reason: `the kernel fills this copy of ${copyOf} in its own trace buffer only, not in the record a BPF program gets (verified on 7.2: it reads as garbage); ${copyOf} is read from user memory instead` });
 			continue;
 		}
 		fields.push(planField(event, f, name, paths.get(f.name) ?? { path: null, aggregate: false, vmlinux: false }, paths, options, memberNamer));

@@ -86,7 +86,7 @@ _Static_assert(__builtin_offsetof(struct sys_enter_mount_format, __data_loc___de
 _Static_assert(__builtin_offsetof(struct sys_enter_mount_format, __data_loc___dir_name_val) == 60, "__data_loc___dir_name_val must sit at offset 60");
 _Static_assert(__builtin_offsetof(struct sys_enter_mount_format, __data_loc___type_val) == 64, "__data_loc___type_val must sit at offset 64");
 
-/* syscalls:sys_enter_mount: 8 of 9 fields recorded. */
+/* syscalls:sys_enter_mount: 5 of 9 fields recorded. */
 SEC("tp/syscalls/sys_enter_mount")
 int handle_sys_enter_mount(struct sys_enter_mount_format *ctx)
 {
@@ -95,14 +95,11 @@ int handle_sys_enter_mount(struct sys_enter_mount_format *ctx)
 
 	if (!r || !fill_header(&r->header, RECORD_SYS_ENTER_MOUNT))
 		return 0;
-	r->dev_name = (unsigned long)ctx->dev_name;
-	r->dir_name = (unsigned long)ctx->dir_name;
-	r->type = (unsigned long)ctx->type;
+	bpf_probe_read_user_str(r->dev_name, sizeof(r->dev_name), (const void *)(unsigned long)ctx->dev_name);
+	bpf_probe_read_user_str(r->dir_name, sizeof(r->dir_name), (const void *)(unsigned long)ctx->dir_name);
+	bpf_probe_read_user_str(r->type, sizeof(r->type), (const void *)(unsigned long)ctx->type);
 	r->flags = ctx->flags;
 	r->data = (unsigned long)ctx->data;
-	bpf_probe_read_kernel_str(r->__dev_name_val, sizeof(r->__dev_name_val), (void *)ctx + (ctx->__data_loc___dev_name_val & 0xffff));
-	bpf_probe_read_kernel_str(r->__dir_name_val, sizeof(r->__dir_name_val), (void *)ctx + (ctx->__data_loc___dir_name_val & 0xffff));
-	bpf_probe_read_kernel_str(r->__type_val, sizeof(r->__type_val), (void *)ctx + (ctx->__data_loc___type_val & 0xffff));
 	bpf_ringbuf_output(&events, r, sizeof(*r), 0);
 	return 0;
 }

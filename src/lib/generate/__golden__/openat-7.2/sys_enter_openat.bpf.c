@@ -58,7 +58,7 @@ struct {
 	__type(value, struct sys_enter_openat_record);
 } sys_enter_openat_pending SEC(".maps");
 
-/* syscalls:sys_enter_openat: 5 of 6 fields recorded. */
+/* syscalls:sys_enter_openat: 4 of 6 fields recorded. */
 SEC("tp/syscalls/sys_enter_openat")
 int handle_sys_enter_openat(struct trace_event_raw_sys_enter *ctx)
 {
@@ -68,10 +68,9 @@ int handle_sys_enter_openat(struct trace_event_raw_sys_enter *ctx)
 	if (!r || !fill_header(&r->header, RECORD_SYS_ENTER_OPENAT))
 		return 0;
 	r->dfd = (__s32)ctx->args[0];
-	r->filename = (unsigned long)ctx->args[1];
+	bpf_probe_read_user_str(r->filename, sizeof(r->filename), (const void *)(unsigned long)ctx->args[1]);
 	r->flags = (__s32)ctx->args[2];
 	r->mode = (__u16)ctx->args[3];
-	bpf_probe_read_kernel_str(r->__filename_val, sizeof(r->__filename_val), (void *)ctx + (*(__u32 *)((void *)ctx + 48) & 0xffff));
 	/* Keep the arguments until sys_exit_openat brings the return value. */
 	__u64 id = bpf_get_current_pid_tgid();
 	bpf_map_update_elem(&sys_enter_openat_pending, &id, r, BPF_ANY);
