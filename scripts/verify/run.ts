@@ -66,8 +66,9 @@ export async function verifyKernel(id: string, opts: VerifyOptions): Promise<Ver
 		const programs = await buildPrograms(snapshot, context, srcDir, objDir, { plain: bpfFlags(srcDir), vmlinux: btf?.flags ?? null });
 		built.set(context, programs);
 		for (const p of programs) if (p.object) guestObjects.push(`/${relative(payload, p.object)}`);
-		const failed = programs.filter((p) => p.failure).length;
-		progress(`${context}: ${programs.length - failed} programs compiled${failed ? `, ${failed} did not (${programs.find((p) => p.failure)!.key}: ${programs.find((p) => p.failure)!.failure!.error})` : ''}`);
+		const failed = programs.filter((p) => p.failure);
+		const first = failed[0] ? ` (${failed[0].key}: ${failed[0].failure!.error})` : '';
+		progress(`${context}: ${programs.length - failed.length} programs compiled${failed.length ? `, ${failed.length} did not${first}` : ''}`);
 	}
 	for (let i = 0; i * BATCH < guestObjects.length; i++) {
 		writeFileSync(join(payload, 'verify/batches', String(i).padStart(4, '0')), `${guestObjects.slice(i * BATCH, (i + 1) * BATCH).join('\n')}\n`);

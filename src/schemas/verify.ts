@@ -93,7 +93,7 @@ export const VerifyResultSchema = z.strictObject({
 	method: z.enum(['qemu-tcg', 'qemu-kvm']),
 	/** Tools that built and loaded the programs. */
 	tools: z.strictObject({ clang: z.string(), libbpf: z.string() }),
-	/** Wall time in seconds: generating and compiling on the host, the VM run, and the whole verification. */
+	/** Wall time in seconds: fetching the kernel package, generating and compiling on the host (`build`); the VM run; the whole verification. */
 	seconds: z.strictObject({ build: z.number().nonnegative(), vm: z.number().nonnegative(), total: z.number().nonnegative() }),
 	/** Which contexts were verified (every event has an outcome for each). */
 	contexts: z.array(VerifiedContextSchema).min(1),
