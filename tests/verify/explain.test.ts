@@ -9,12 +9,12 @@ const snapshot = readSnapshot(new URL('../../data', import.meta.url).pathname, '
 const event = (key: string) => snapshot.events.find((e) => `${e.category}:${e.name}` === key)!;
 
 describe('explain', () => {
-	it("names a record type that clashes with a type of the kernel's vmlinux.h", () => {
+	it("names a generated type that clashes with a type of the kernel's vmlinux.h", () => {
 		const outcome = explain(event('cxl:cxl_poison'), compileOutcome(fixture('record-clash-6.12.log')));
 		expect(outcome).toMatchObject({
 			stage: 'compile',
 			error: "redefinition of 'cxl_poison_record'",
-			explanation: "the generated record type struct cxl_poison_record has the name of a type this kernel's vmlinux.h already defines; the portable context, which does not include vmlinux.h, builds",
+			explanation: "the generated type struct cxl_poison_record has the name of a type this kernel's vmlinux.h already defines; the portable context, which does not include vmlinux.h, builds",
 		});
 	});
 

@@ -82,7 +82,7 @@ describe('ctx type', () => {
 		const input = fixtureInput('running-6.18-amd64', 'sched:sched_switch');
 		expect(planProject(input).events[0]?.ctx).toEqual({ kind: 'vmlinux', struct: 'trace_event_raw_sched_switch', match: 'event' });
 		const portable = planProject(input, { context: 'portable' }).events[0]?.ctx;
-		expect(portable).toMatchObject({ kind: 'portable', struct: 'sched_switch_format', sameLayoutOn: ['running-6.18-amd64'], fallback: null });
+		expect(portable).toMatchObject({ kind: 'portable', struct: 'format_sched_switch', sameLayoutOn: ['running-6.18-amd64'], fallback: null });
 	});
 
 	it('falls back to the format offsets, and says why, when the kernel has no struct for the event', () => {
@@ -112,6 +112,18 @@ describe('program shape', () => {
 	it('pairs sys_enter with sys_exit through the lookup', () => {
 		const plan = planProject(fixtureInput('running-6.18-amd64', 'syscalls:sys_enter_connect'), { pairExit: true });
 		expect(plan.events[0]?.exit).toMatchObject({ section: 'tp/syscalls/sys_exit_connect', retPath: 'ret', retName: 'ret', pendingMap: 'sys_enter_connect_pending' });
+	});
+
+	it('names its structs record_* and format_*, unique even for an event called "header"', () => {
+		const input = fixtureInput('running-6.18-amd64', 'sched:sched_switch', 'sched:sched_process_exec');
+		// Event names come from the kernel; "header" would otherwise give the record the header's own tag.
+		const header = { ...input.events[1]!, name: 'header' };
+		const plan = planProject({ ...input, events: [input.events[0]!, header] }, { context: 'portable' });
+		expect(plan.events.map((p) => [p.recordStruct, p.ctx.struct])).toEqual([
+			['record_sched_switch', 'format_sched_switch'],
+			['record_header_', 'format_header'],
+		]);
+		expect(generateProject({ ...input, events: [header] }).files[0]?.content).toMatch(/struct record_header_ \*r = /);
 	});
 
 	it('writes exactly the companion files and the generated ones', () => {

@@ -160,6 +160,14 @@ const PLAIN_INTEGERS = new Set([
 /** File-scope names the .bpf.c uses itself. */
 const BPF_GLOBALS = ['events', 'LICENSE', 'target_tgid', 'target_comm', 'fill_header', 'bounded'];
 
+/**
+ * Struct and enum tags the generated header declares itself. Every tag the generator makes starts with
+ * `record_` or `format_`: vmlinux.h shares the tag namespace, and where the kernel has 17 tags ending in
+ * `_record` (6.12 has `struct cxl_poison_record`, the very name `cxl:cxl_poison`'s record once had),
+ * none of 5.10–7.2 starts one with `record_`, and only `format_type` and `format_state` with `format_`.
+ */
+const GENERATED_TAGS = ['record_header', 'record_kind'];
+
 /** Size and signedness of C types that syscall arguments are declared with (the record holds every argument as 8 bytes). */
 const DECLARED_TYPES: Record<string, [size: number, signed: boolean]> = {
 	char: [1, true], 'unsigned char': [1, false], short: [2, true], 'unsigned short': [2, false], umode_t: [2, false],
@@ -278,8 +286,7 @@ function ctxPaths(event: Event, ctx: CtxPlan): Map<string, CtxAccess> | null {
 }
 
 /** Chooses the ctx type of one event: the BTF struct when asked for and usable, else a portable struct (with the reason). */
-function chooseCtx(event: Event, ident: string, input: PlanInput, options: GeneratorOptions): { ctx: CtxPlan; paths: Map<string, CtxAccess> } {
-	const portableName = `${ident}_format`;
+function chooseCtx(event: Event, ident: string, input: PlanInput, options: GeneratorOptions, tagNamer: (raw: string) => string): { ctx: CtxPlan; paths: Map<string, CtxAccess> } {
 	let fallback: string | null = null;
 	if (options.context === 'vmlinux') {
 		if (!input.kernel.btf) fallback = `kernel ${input.kernel.id} was captured without BTF, so its trace_event_raw_* structs are unknown`;
@@ -291,7 +298,7 @@ function chooseCtx(event: Event, ident: string, input: PlanInput, options: Gener
 			return { ctx, paths: ctxPaths(event, ctx) as Map<string, CtxAccess> };
 		}
 	}
-	const ctx = portableCtx(event, portableName, input, fallback);
+	const ctx = portableCtx(event, tagNamer(`format_${ident}`), input, fallback);
 	return { ctx, paths: ctxPaths(event, ctx) as Map<string, CtxAccess> };
 }
 
@@ -410,9 +417,19 @@ function stringCopyOf(event: Event, f: Field): string | null {
 	return event.format.fields.some((x) => x.name === m[1] && isCharPointer(x.type)) ? m[1]! : null;
 }
 
-function planEvent(event: Event, input: PlanInput, options: GeneratorOptions, globalNamer: (raw: string) => string, kindNamer: (raw: string) => string): EventPlan {
-	const ident = globalNamer(event.name);
-	const { ctx, paths } = chooseCtx(event, ident, input, options);
+/** One namer per C namespace the program's names live in. */
+interface Namers {
+	/** File-scope identifiers of the .bpf.c: maps, programs, helpers. */
+	global: (raw: string) => string;
+	/** Enumerators of `enum record_kind`. */
+	kind: (raw: string) => string;
+	/** Struct tags. */
+	tag: (raw: string) => string;
+}
+
+function planEvent(event: Event, input: PlanInput, options: GeneratorOptions, namers: Namers): EventPlan {
+	const ident = namers.global(event.name);
+	const { ctx, paths } = chooseCtx(event, ident, input, options, namers.tag);
 	const memberNamer = scopeNamer(RESERVED_RECORD_MEMBERS);
 	const fieldNames = new Map(selectFields(event, options).map((f) => [f, memberNamer(f.name)]));
 	const fields: FieldPlan[] = [];
@@ -430,12 +447,12 @@ function planEvent(event: Event, input: PlanInput, options: GeneratorOptions, gl
 		fields.push(planField(event, f, name, paths.get(f.name) ?? { path: null, aggregate: false, vmlinux: false }, paths, options, memberNamer));
 	}
 	return {
-		event, ident, kind: kindNamer(`RECORD_${ident.toUpperCase()}`), recordStruct: `${ident}_record`, scratchMap: globalNamer(`${ident}_scratch`),
-		handler: globalNamer(`handle_${ident}`), section: `${options.section}/${event.category}/${event.name}`, ctx, fields, omitted, exit: null,
+		event, ident, kind: namers.kind(`RECORD_${ident.toUpperCase()}`), recordStruct: namers.tag(`record_${ident}`), scratchMap: namers.global(`${ident}_scratch`),
+		handler: namers.global(`handle_${ident}`), section: `${options.section}/${event.category}/${event.name}`, ctx, fields, omitted, exit: null,
 	};
 }
 
-function planExit(enter: EventPlan, input: PlanInput, options: GeneratorOptions, globalNamer: (raw: string) => string): ExitPlan {
+function planExit(enter: EventPlan, input: PlanInput, options: GeneratorOptions, namers: Namers): ExitPlan {
 	const exitName = enter.event.name.replace(/^sys_enter_/, 'sys_exit_');
 	const exit = input.lookup?.('syscalls', exitName);
 	if (!exit) {
@@ -445,14 +462,14 @@ function planExit(enter: EventPlan, input: PlanInput, options: GeneratorOptions,
 				: `pairExit needs a lookup function to find syscalls:${exitName}; pass one in the input, or turn pairExit off`,
 		);
 	}
-	const ident = globalNamer(exit.name);
-	const { ctx, paths } = chooseCtx(exit, ident, input, options);
+	const ident = namers.global(exit.name);
+	const { ctx, paths } = chooseCtx(exit, ident, input, options, namers.tag);
 	const ret = exit.format.fields.find((f) => f.name === 'ret');
 	if (!ret) throw new GenerateError(`pairExit: syscalls:${exitName} has no "ret" field on kernel ${input.kernel.id}`);
 	const retName = enter.fields.some((f) => f.name === 'ret') ? 'ret_' : 'ret';
 	return {
-		event: exit, handler: globalNamer(`handle_${ident}`), section: `${options.section}/syscalls/${exit.name}`, ctx,
-		retPath: paths.get('ret')?.path ?? null, retField: ret, retName, pendingMap: globalNamer(`${enter.ident}_pending`),
+		event: exit, handler: namers.global(`handle_${ident}`), section: `${options.section}/syscalls/${exit.name}`, ctx,
+		retPath: paths.get('ret')?.path ?? null, retField: ret, retName, pendingMap: namers.global(`${enter.ident}_pending`),
 	};
 }
 
@@ -485,16 +502,15 @@ export function planProgram(input: PlanInput, options: GeneratorOptions): Progra
 		transport = 'perfbuf';
 		notes.push(`Kernel ${input.kernel.release} predates BPF ring buffers (Linux 5.8), so records go through a perf buffer.`);
 	}
-	const globalNamer = scopeNamer(BPF_GLOBALS);
-	const kindNamer = scopeNamer();
-	const events = input.events.map((e) => planEvent(e, input, options, globalNamer, kindNamer));
+	const namers: Namers = { global: scopeNamer(BPF_GLOBALS), kind: scopeNamer(), tag: scopeNamer(GENERATED_TAGS) };
+	const events = input.events.map((e) => planEvent(e, input, options, namers));
 	if (options.pairExit) {
 		const enters = events.filter((p) => isSyscallEnter(p.event));
 		if (enters.length === 0) throw new GenerateError('pairExit pairs syscalls:sys_enter_* events with their sys_exit_*, but no sys_enter_* event was given');
 		for (const p of enters) {
 			const exitKey = `syscalls:${p.event.name.replace(/^sys_enter_/, 'sys_exit_')}`;
 			if (seen.has(exitKey)) throw new GenerateError(`${exitKey} is listed and also paired with syscalls:${p.event.name} by pairExit; drop one of them`);
-			p.exit = planExit(p, input, options, globalNamer);
+			p.exit = planExit(p, input, options, namers);
 		}
 	}
 	for (const p of events) {

@@ -32,7 +32,7 @@ describe('event page views', () => {
 		);
 		expect(html).toContain('<mark>syscalls:sys_enter_openat</mark>');
 		expect(html).toContain('<code>args[1]</code> → <code>const char * filename</code>');
-		expect(html).toMatch(/struct sys_enter_openat_format \{\n/); // the hand-built struct beside vmlinux.h's
+		expect(html).toMatch(/struct format_sys_enter_openat \{\n/); // the hand-built struct beside vmlinux.h's
 		await expect(html).toMatchFileSnapshot('./__snapshots__/kernel-view.sys_enter_openat.en.html');
 	});
 

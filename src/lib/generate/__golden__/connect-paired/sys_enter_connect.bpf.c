@@ -58,7 +58,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct sys_enter_connect_record);
+	__type(value, struct record_sys_enter_connect);
 } sys_enter_connect_scratch SEC(".maps");
 
 /* Records of sys_enter_connect waiting for their return value, by pid_tgid (one call in progress per thread). */
@@ -66,7 +66,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 10240);
 	__type(key, __u64);
-	__type(value, struct sys_enter_connect_record);
+	__type(value, struct record_sys_enter_connect);
 } sys_enter_connect_pending SEC(".maps");
 
 /* syscalls:sys_enter_connect: 3 of 4 fields recorded. */
@@ -74,7 +74,7 @@ SEC("tp/syscalls/sys_enter_connect")
 int handle_sys_enter_connect(struct trace_event_raw_sys_enter *ctx)
 {
 	__u32 zero = 0;
-	struct sys_enter_connect_record *r = bpf_map_lookup_elem(&sys_enter_connect_scratch, &zero);
+	struct record_sys_enter_connect *r = bpf_map_lookup_elem(&sys_enter_connect_scratch, &zero);
 
 	if (!r || !fill_header(&r->header, RECORD_SYS_ENTER_CONNECT))
 		return 0;
@@ -97,7 +97,7 @@ SEC("tp/syscalls/sys_exit_connect")
 int handle_sys_exit_connect(struct trace_event_raw_sys_exit *ctx)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	struct sys_enter_connect_record *r = bpf_map_lookup_elem(&sys_enter_connect_pending, &id);
+	struct record_sys_enter_connect *r = bpf_map_lookup_elem(&sys_enter_connect_pending, &id);
 
 	if (!r)
 		return 0;

@@ -93,7 +93,7 @@ static void on_signal(int sig)
 	exiting = 1;
 }
 
-static void print_sys_enter_connect(const struct sys_enter_connect_record *r)
+static void print_sys_enter_connect(const struct record_sys_enter_connect *r)
 {
 	tp_print_header(r->header.pid, r->header.comm, "sys_enter_connect");
 	tp_print_signed("fd", r->fd);
@@ -112,7 +112,7 @@ static int handle_record(void *ctx, void *data, size_t size)
 		return 0;
 	switch (h->kind) {
 	case RECORD_SYS_ENTER_CONNECT:
-		if (size >= sizeof(struct sys_enter_connect_record))
+		if (size >= sizeof(struct record_sys_enter_connect))
 			print_sys_enter_connect(data);
 		break;
 	}

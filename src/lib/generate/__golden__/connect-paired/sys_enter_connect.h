@@ -20,7 +20,7 @@ struct record_header {
 };
 
 /* syscalls:sys_enter_connect, with the return value of syscalls:sys_exit_connect. */
-struct sys_enter_connect_record {
+struct record_sys_enter_connect {
 	struct record_header header;
 	__s32 fd;	/* int fd */
 	__u8 uservaddr[128];	/* struct sockaddr * uservaddr: the address it points to */

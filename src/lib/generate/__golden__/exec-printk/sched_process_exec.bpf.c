@@ -41,7 +41,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct sched_process_exec_record);
+	__type(value, struct record_sched_process_exec);
 } sched_process_exec_scratch SEC(".maps");
 
 /* sched:sched_process_exec: 3 of 3 fields recorded. */
@@ -49,7 +49,7 @@ SEC("tp/sched/sched_process_exec")
 int handle_sched_process_exec(struct trace_event_raw_sched_process_exec *ctx)
 {
 	__u32 zero = 0;
-	struct sched_process_exec_record *r = bpf_map_lookup_elem(&sched_process_exec_scratch, &zero);
+	struct record_sched_process_exec *r = bpf_map_lookup_elem(&sched_process_exec_scratch, &zero);
 
 	if (!r || !fill_header(&r->header, RECORD_SCHED_PROCESS_EXEC))
 		return 0;

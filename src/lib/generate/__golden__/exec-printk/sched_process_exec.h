@@ -20,7 +20,7 @@ struct record_header {
 };
 
 /* sched:sched_process_exec. */
-struct sched_process_exec_record {
+struct record_sched_process_exec {
 	struct record_header header;
 	char filename[256];	/* __data_loc char[] filename: the string stored in the record */
 	__s32 pid;	/* pid_t pid */

@@ -47,7 +47,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct sys_enter_mount_record);
+	__type(value, struct record_sys_enter_mount);
 } sys_enter_mount_scratch SEC(".maps");
 
 /*
@@ -56,7 +56,7 @@ struct {
  * Declared here because no trace_event_raw_* struct in the vmlinux BTF has exactly this event's fields (name@offset+size: __syscall_nr@8+4 dev_name@16+8 dir_name@24+8 type@32+8 flags@40+8 data@48+8 __data_loc___dev_name_val@56+4 __data_loc___dir_name_val@60+4 __data_loc___type_val@64+4); declare the record yourself from the offsets in the format file..
  * A tracepoint program may not read the common_* header (the first 8 bytes); it is here for the offsets.
  */
-struct sys_enter_mount_format {
+struct format_sys_enter_mount {
 	__u16 common_type;	/* unsigned short common_type */
 	__u8 common_flags;	/* unsigned char common_flags */
 	__u8 common_preempt_count;	/* unsigned char common_preempt_count */
@@ -72,26 +72,26 @@ struct sys_enter_mount_format {
 	__u32 __data_loc___dir_name_val;	/* __data_loc char[] __dir_name_val */
 	__u32 __data_loc___type_val;	/* __data_loc char[] __type_val */
 };
-_Static_assert(__builtin_offsetof(struct sys_enter_mount_format, common_type) == 0, "common_type must sit at offset 0");
-_Static_assert(__builtin_offsetof(struct sys_enter_mount_format, common_flags) == 2, "common_flags must sit at offset 2");
-_Static_assert(__builtin_offsetof(struct sys_enter_mount_format, common_preempt_count) == 3, "common_preempt_count must sit at offset 3");
-_Static_assert(__builtin_offsetof(struct sys_enter_mount_format, common_pid) == 4, "common_pid must sit at offset 4");
-_Static_assert(__builtin_offsetof(struct sys_enter_mount_format, __syscall_nr) == 8, "__syscall_nr must sit at offset 8");
-_Static_assert(__builtin_offsetof(struct sys_enter_mount_format, dev_name) == 16, "dev_name must sit at offset 16");
-_Static_assert(__builtin_offsetof(struct sys_enter_mount_format, dir_name) == 24, "dir_name must sit at offset 24");
-_Static_assert(__builtin_offsetof(struct sys_enter_mount_format, type) == 32, "type must sit at offset 32");
-_Static_assert(__builtin_offsetof(struct sys_enter_mount_format, flags) == 40, "flags must sit at offset 40");
-_Static_assert(__builtin_offsetof(struct sys_enter_mount_format, data) == 48, "data must sit at offset 48");
-_Static_assert(__builtin_offsetof(struct sys_enter_mount_format, __data_loc___dev_name_val) == 56, "__data_loc___dev_name_val must sit at offset 56");
-_Static_assert(__builtin_offsetof(struct sys_enter_mount_format, __data_loc___dir_name_val) == 60, "__data_loc___dir_name_val must sit at offset 60");
-_Static_assert(__builtin_offsetof(struct sys_enter_mount_format, __data_loc___type_val) == 64, "__data_loc___type_val must sit at offset 64");
+_Static_assert(__builtin_offsetof(struct format_sys_enter_mount, common_type) == 0, "common_type must sit at offset 0");
+_Static_assert(__builtin_offsetof(struct format_sys_enter_mount, common_flags) == 2, "common_flags must sit at offset 2");
+_Static_assert(__builtin_offsetof(struct format_sys_enter_mount, common_preempt_count) == 3, "common_preempt_count must sit at offset 3");
+_Static_assert(__builtin_offsetof(struct format_sys_enter_mount, common_pid) == 4, "common_pid must sit at offset 4");
+_Static_assert(__builtin_offsetof(struct format_sys_enter_mount, __syscall_nr) == 8, "__syscall_nr must sit at offset 8");
+_Static_assert(__builtin_offsetof(struct format_sys_enter_mount, dev_name) == 16, "dev_name must sit at offset 16");
+_Static_assert(__builtin_offsetof(struct format_sys_enter_mount, dir_name) == 24, "dir_name must sit at offset 24");
+_Static_assert(__builtin_offsetof(struct format_sys_enter_mount, type) == 32, "type must sit at offset 32");
+_Static_assert(__builtin_offsetof(struct format_sys_enter_mount, flags) == 40, "flags must sit at offset 40");
+_Static_assert(__builtin_offsetof(struct format_sys_enter_mount, data) == 48, "data must sit at offset 48");
+_Static_assert(__builtin_offsetof(struct format_sys_enter_mount, __data_loc___dev_name_val) == 56, "__data_loc___dev_name_val must sit at offset 56");
+_Static_assert(__builtin_offsetof(struct format_sys_enter_mount, __data_loc___dir_name_val) == 60, "__data_loc___dir_name_val must sit at offset 60");
+_Static_assert(__builtin_offsetof(struct format_sys_enter_mount, __data_loc___type_val) == 64, "__data_loc___type_val must sit at offset 64");
 
 /* syscalls:sys_enter_mount: 5 of 9 fields recorded. */
 SEC("tp/syscalls/sys_enter_mount")
-int handle_sys_enter_mount(struct sys_enter_mount_format *ctx)
+int handle_sys_enter_mount(struct format_sys_enter_mount *ctx)
 {
 	__u32 zero = 0;
-	struct sys_enter_mount_record *r = bpf_map_lookup_elem(&sys_enter_mount_scratch, &zero);
+	struct record_sys_enter_mount *r = bpf_map_lookup_elem(&sys_enter_mount_scratch, &zero);
 
 	if (!r || !fill_header(&r->header, RECORD_SYS_ENTER_MOUNT))
 		return 0;

@@ -47,7 +47,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct sys_enter_openat_record);
+	__type(value, struct record_sys_enter_openat);
 } sys_enter_openat_scratch SEC(".maps");
 
 /* Records of sys_enter_openat waiting for their return value, by pid_tgid (one call in progress per thread). */
@@ -55,7 +55,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 10240);
 	__type(key, __u64);
-	__type(value, struct sys_enter_openat_record);
+	__type(value, struct record_sys_enter_openat);
 } sys_enter_openat_pending SEC(".maps");
 
 /* syscalls:sys_enter_openat: 4 of 6 fields recorded. */
@@ -63,7 +63,7 @@ SEC("tp/syscalls/sys_enter_openat")
 int handle_sys_enter_openat(struct trace_event_raw_sys_enter *ctx)
 {
 	__u32 zero = 0;
-	struct sys_enter_openat_record *r = bpf_map_lookup_elem(&sys_enter_openat_scratch, &zero);
+	struct record_sys_enter_openat *r = bpf_map_lookup_elem(&sys_enter_openat_scratch, &zero);
 
 	if (!r || !fill_header(&r->header, RECORD_SYS_ENTER_OPENAT))
 		return 0;
@@ -82,7 +82,7 @@ SEC("tp/syscalls/sys_exit_openat")
 int handle_sys_exit_openat(struct trace_event_raw_sys_exit *ctx)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	struct sys_enter_openat_record *r = bpf_map_lookup_elem(&sys_enter_openat_pending, &id);
+	struct record_sys_enter_openat *r = bpf_map_lookup_elem(&sys_enter_openat_pending, &id);
 
 	if (!r)
 		return 0;

@@ -47,7 +47,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct sys_enter_openat_record);
+	__type(value, struct record_sys_enter_openat);
 } sys_enter_openat_scratch SEC(".maps");
 
 /*
@@ -55,7 +55,7 @@ struct {
  * Kernels with exactly this layout: running-6.18-amd64.
  * A tracepoint program may not read the common_* header (the first 8 bytes); it is here for the offsets.
  */
-struct sys_enter_openat_format {
+struct format_sys_enter_openat {
 	__u16 common_type;	/* unsigned short common_type */
 	__u8 common_flags;	/* unsigned char common_flags */
 	__u8 common_preempt_count;	/* unsigned char common_preempt_count */
@@ -67,22 +67,22 @@ struct sys_enter_openat_format {
 	__u64 flags;	/* int flags */
 	__u64 mode;	/* umode_t mode */
 };
-_Static_assert(__builtin_offsetof(struct sys_enter_openat_format, common_type) == 0, "common_type must sit at offset 0");
-_Static_assert(__builtin_offsetof(struct sys_enter_openat_format, common_flags) == 2, "common_flags must sit at offset 2");
-_Static_assert(__builtin_offsetof(struct sys_enter_openat_format, common_preempt_count) == 3, "common_preempt_count must sit at offset 3");
-_Static_assert(__builtin_offsetof(struct sys_enter_openat_format, common_pid) == 4, "common_pid must sit at offset 4");
-_Static_assert(__builtin_offsetof(struct sys_enter_openat_format, __syscall_nr) == 8, "__syscall_nr must sit at offset 8");
-_Static_assert(__builtin_offsetof(struct sys_enter_openat_format, dfd) == 16, "dfd must sit at offset 16");
-_Static_assert(__builtin_offsetof(struct sys_enter_openat_format, filename) == 24, "filename must sit at offset 24");
-_Static_assert(__builtin_offsetof(struct sys_enter_openat_format, flags) == 32, "flags must sit at offset 32");
-_Static_assert(__builtin_offsetof(struct sys_enter_openat_format, mode) == 40, "mode must sit at offset 40");
+_Static_assert(__builtin_offsetof(struct format_sys_enter_openat, common_type) == 0, "common_type must sit at offset 0");
+_Static_assert(__builtin_offsetof(struct format_sys_enter_openat, common_flags) == 2, "common_flags must sit at offset 2");
+_Static_assert(__builtin_offsetof(struct format_sys_enter_openat, common_preempt_count) == 3, "common_preempt_count must sit at offset 3");
+_Static_assert(__builtin_offsetof(struct format_sys_enter_openat, common_pid) == 4, "common_pid must sit at offset 4");
+_Static_assert(__builtin_offsetof(struct format_sys_enter_openat, __syscall_nr) == 8, "__syscall_nr must sit at offset 8");
+_Static_assert(__builtin_offsetof(struct format_sys_enter_openat, dfd) == 16, "dfd must sit at offset 16");
+_Static_assert(__builtin_offsetof(struct format_sys_enter_openat, filename) == 24, "filename must sit at offset 24");
+_Static_assert(__builtin_offsetof(struct format_sys_enter_openat, flags) == 32, "flags must sit at offset 32");
+_Static_assert(__builtin_offsetof(struct format_sys_enter_openat, mode) == 40, "mode must sit at offset 40");
 
 /* syscalls:sys_enter_openat: 4 of 5 fields recorded. */
 SEC("tracepoint/syscalls/sys_enter_openat")
-int handle_sys_enter_openat(struct sys_enter_openat_format *ctx)
+int handle_sys_enter_openat(struct format_sys_enter_openat *ctx)
 {
 	__u32 zero = 0;
-	struct sys_enter_openat_record *r = bpf_map_lookup_elem(&sys_enter_openat_scratch, &zero);
+	struct record_sys_enter_openat *r = bpf_map_lookup_elem(&sys_enter_openat_scratch, &zero);
 
 	if (!r || !fill_header(&r->header, RECORD_SYS_ENTER_OPENAT))
 		return 0;

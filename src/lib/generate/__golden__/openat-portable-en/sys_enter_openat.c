@@ -92,7 +92,7 @@ static void on_signal(int sig)
 	exiting = 1;
 }
 
-static void print_sys_enter_openat(const struct sys_enter_openat_record *r)
+static void print_sys_enter_openat(const struct record_sys_enter_openat *r)
 {
 	tp_print_header(r->header.pid, r->header.comm, "sys_enter_openat");
 	tp_print_signed("dfd", r->dfd);
@@ -111,7 +111,7 @@ static int handle_record(void *ctx, void *data, size_t size)
 		return 0;
 	switch (h->kind) {
 	case RECORD_SYS_ENTER_OPENAT:
-		if (size >= sizeof(struct sys_enter_openat_record))
+		if (size >= sizeof(struct record_sys_enter_openat))
 			print_sys_enter_openat(data);
 		break;
 	}

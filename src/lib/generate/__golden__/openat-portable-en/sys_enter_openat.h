@@ -20,7 +20,7 @@ struct record_header {
 };
 
 /* syscalls:sys_enter_openat. */
-struct sys_enter_openat_record {
+struct record_sys_enter_openat {
 	struct record_header header;
 	__s32 dfd;	/* int dfd */
 	char filename[256];	/* const char * filename: the string it points to (user memory) */

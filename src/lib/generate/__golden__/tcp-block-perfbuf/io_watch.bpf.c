@@ -35,7 +35,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct tcp_retransmit_skb_record);
+	__type(value, struct record_tcp_retransmit_skb);
 } tcp_retransmit_skb_scratch SEC(".maps");
 
 /* A record may be larger than the 512-byte BPF stack, so it is assembled in this per-CPU slot. */
@@ -43,7 +43,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct block_rq_issue_record);
+	__type(value, struct record_block_rq_issue);
 } block_rq_issue_scratch SEC(".maps");
 
 /* tcp:tcp_retransmit_skb: 11 of 11 fields recorded. */
@@ -51,7 +51,7 @@ SEC("tp/tcp/tcp_retransmit_skb")
 int handle_tcp_retransmit_skb(struct trace_event_raw_tcp_retransmit_skb *ctx)
 {
 	__u32 zero = 0;
-	struct tcp_retransmit_skb_record *r = bpf_map_lookup_elem(&tcp_retransmit_skb_scratch, &zero);
+	struct record_tcp_retransmit_skb *r = bpf_map_lookup_elem(&tcp_retransmit_skb_scratch, &zero);
 
 	if (!r || !fill_header(&r->header, RECORD_TCP_RETRANSMIT_SKB))
 		return 0;
@@ -75,7 +75,7 @@ SEC("tp/block/block_rq_issue")
 int handle_block_rq_issue(struct trace_event_raw_block_rq *ctx)
 {
 	__u32 zero = 0;
-	struct block_rq_issue_record *r = bpf_map_lookup_elem(&block_rq_issue_scratch, &zero);
+	struct record_block_rq_issue *r = bpf_map_lookup_elem(&block_rq_issue_scratch, &zero);
 
 	if (!r || !fill_header(&r->header, RECORD_BLOCK_RQ_ISSUE))
 		return 0;

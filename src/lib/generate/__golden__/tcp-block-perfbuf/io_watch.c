@@ -71,7 +71,7 @@ static void on_signal(int sig)
 	exiting = 1;
 }
 
-static void print_tcp_retransmit_skb(const struct tcp_retransmit_skb_record *r)
+static void print_tcp_retransmit_skb(const struct record_tcp_retransmit_skb *r)
 {
 	tp_print_header(r->header.pid, r->header.comm, "tcp_retransmit_skb");
 	tp_print_hex("skbaddr", r->skbaddr);
@@ -88,7 +88,7 @@ static void print_tcp_retransmit_skb(const struct tcp_retransmit_skb_record *r)
 	putchar('\n');
 }
 
-static void print_block_rq_issue(const struct block_rq_issue_record *r)
+static void print_block_rq_issue(const struct record_block_rq_issue *r)
 {
 	tp_print_header(r->header.pid, r->header.comm, "block_rq_issue");
 	tp_print_dev("dev", r->dev);
@@ -111,11 +111,11 @@ static int handle_record(void *ctx, void *data, size_t size)
 		return 0;
 	switch (h->kind) {
 	case RECORD_TCP_RETRANSMIT_SKB:
-		if (size >= sizeof(struct tcp_retransmit_skb_record))
+		if (size >= sizeof(struct record_tcp_retransmit_skb))
 			print_tcp_retransmit_skb(data);
 		break;
 	case RECORD_BLOCK_RQ_ISSUE:
-		if (size >= sizeof(struct block_rq_issue_record))
+		if (size >= sizeof(struct record_block_rq_issue))
 			print_block_rq_issue(data);
 		break;
 	}

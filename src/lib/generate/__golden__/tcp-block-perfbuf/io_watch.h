@@ -21,7 +21,7 @@ struct record_header {
 };
 
 /* tcp:tcp_retransmit_skb. */
-struct tcp_retransmit_skb_record {
+struct record_tcp_retransmit_skb {
 	struct record_header header;
 	__u64 skbaddr;	/* const void * skbaddr */
 	__u64 skaddr;	/* const void * skaddr */
@@ -37,7 +37,7 @@ struct tcp_retransmit_skb_record {
 };
 
 /* block:block_rq_issue. */
-struct block_rq_issue_record {
+struct record_block_rq_issue {
 	struct record_header header;
 	__u32 dev;	/* dev_t dev */
 	__u64 sector;	/* sector_t sector */
