@@ -12,6 +12,7 @@ import { dataDir } from '../../src/site/data.ts';
 import { DEFAULT_LANG, LANGS } from '../../src/site/i18n.ts';
 import { syscallFamily } from '../../src/site/related.ts';
 import type { Event } from '../../src/schemas/snapshot.ts';
+import { NEWER_LAYOUT } from '../../src/components/guide/presets.ts';
 import { buildSite } from '../site/build.ts';
 import { guideSlugs, readOutline } from './outline.ts';
 
@@ -20,8 +21,8 @@ const FAMILIES = new Set(['accept', 'connect', 'open', 'dup', 'pipe', 'rename', 
 
 /**
  * sched and raw_syscalls whole, the syscalls of those families, the syscalls the oldest kernel lacks
- * (for the "kernel too old" table), and the events of the module with the fewest events (for the
- * module table): every event a guide renders, and few enough pages to build in seconds.
+ * (for the "kernel too old" table), the events of the module with the fewest events (for the
+ * module table) and the build guide's example of a record that grew: every event a guide renders, and few enough pages to build in seconds.
  */
 function writeGuideData(): string {
 	const source = dataDir();
@@ -32,7 +33,7 @@ function writeGuideData(): string {
 	for (const e of snapshots.at(-1)!.events) if (e.origin.kind === 'module') moduleCounts.set(e.origin.module, (moduleCounts.get(e.origin.module) ?? 0) + 1);
 	const smallestModule = [...moduleCounts].sort(([a, x], [b, y]) => x - y || (a < b ? -1 : 1))[0]?.[0];
 	const keep = (e: Event) => {
-		if (e.category === 'sched' || e.category === 'raw_syscalls') return true;
+		if (e.category === 'sched' || e.category === 'raw_syscalls' || `${e.category}:${e.name}` === NEWER_LAYOUT.event) return true;
 		if (e.origin.kind === 'module') return e.origin.module === smallestModule;
 		const syscall = /^sys_(?:enter|exit)_(\w+)$/.exec(e.name)?.[1];
 		return e.category === 'syscalls' && syscall !== undefined && (FAMILIES.has(syscallFamily(syscall)) || !oldest.has(`${e.category}:${e.name}`));

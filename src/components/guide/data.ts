@@ -5,6 +5,7 @@
  */
 import { loadCatalog } from '../../site/data.ts';
 import { memberDeclaration } from '../../lib/btf/context-structs.ts';
+import { stringCopyOf } from '../../lib/generate/plan.ts';
 import type { ContextStruct, Event, Provenance } from '../../schemas/snapshot.ts';
 import { parseEventRef } from './frontmatter.ts';
 
@@ -65,4 +66,14 @@ export function bpftraceListing(event: Event): string {
 /** A context struct exactly as `bpftool btf dump … format c` writes it into vmlinux.h. */
 export function vmlinuxStructText(struct: ContextStruct): string {
 	return `struct ${struct.name} {\n${struct.members.map((m) => `\t${memberDeclaration(m)};`).join('\n')}\n};`;
+}
+
+/** How many sys_enter_* events of a kernel list copies of their string arguments (`__<argument>_val`, 7.x on). */
+export function stringCopyEventCount(kernelId?: string): number {
+	const kernel = guideKernel(kernelId);
+	const catalog = loadCatalog();
+	return catalog.events
+		.filter((e) => e.kernels.includes(kernel.id) && e.category === 'syscalls')
+		.map((e) => catalog.event(kernel.id, e.category, e.name)!)
+		.filter((event) => event.format.fields.some((f) => stringCopyOf(event, f) !== null)).length;
 }

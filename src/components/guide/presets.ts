@@ -16,17 +16,12 @@ export interface GuidePreset {
 	events: string[];
 	/** Options that differ from the generator's defaults. */
 	options: Partial<Pick<GeneratorOptions, 'pairExit' | 'context' | 'section'>>;
-	/** The kernel id of data/ the preset is generated for; the newest captured kernel when absent. */
-	kernel?: string;
 }
 
 export const PRESETS = {
 	connect: { events: ['syscalls:sys_enter_connect'], options: { pairExit: true } },
 	accept: { events: ['syscalls:sys_enter_accept', 'syscalls:sys_enter_accept4'], options: { pairExit: true } },
-	/** For the build-and-run guide: 6.12's layout, which the kernels before 7.x share (7.x added __filename_val). */
-	openat: { events: ['syscalls:sys_enter_openat'], options: {}, kernel: '6.12-amd64' },
-	/** The newest kernel's openat record, which carries a kernel-made copy of the path. */
-	'openat-newest': { events: ['syscalls:sys_enter_openat'], options: {} },
+	openat: { events: ['syscalls:sys_enter_openat'], options: {} },
 	'accept-portable': { events: ['syscalls:sys_enter_accept'], options: { context: 'portable' } },
 } as const satisfies Record<string, GuidePreset>;
 
@@ -36,16 +31,13 @@ export function isPresetName(name: string): name is PresetName {
 	return Object.hasOwn(PRESETS, name);
 }
 
-/** The kernel a preset is generated for. */
-export function presetKernel(name: PresetName) {
-	const preset: GuidePreset = PRESETS[name];
-	return guideKernel(preset.kernel);
+/** The project a preset generates, for the newest captured kernel. */
+export function generatePreset(name: PresetName, lang: Lang): GeneratedProject {
+	return generateFor(PRESETS[name], lang);
 }
 
-/** The project a preset generates, for its kernel. */
-export function generatePreset(name: PresetName, lang: Lang): GeneratedProject {
-	const preset: GuidePreset = PRESETS[name];
-	const kernel = presetKernel(name);
+function generateFor(preset: GuidePreset, lang: Lang): GeneratedProject {
+	const kernel = guideKernel();
 	const catalog = loadCatalog();
 	return generateProject(
 		{
@@ -63,7 +55,7 @@ export function presetUrl(name: PresetName, lang: Lang, base: string): string {
 	const preset: GuidePreset = PRESETS[name];
 	const { category, name: event } = parseEventRef(preset.events[0]!);
 	const defaults = defaultPageOptions(lang);
-	const params = new URLSearchParams({ kernel: presetKernel(name).id });
+	const params = new URLSearchParams({ kernel: guideKernel().id });
 	writeOptions(params, { ...defaults, ...preset.options }, defaults);
 	return `${createUrls(base).event(lang, category, event)}?${params}`;
 }
@@ -111,17 +103,46 @@ export const OPENAT_RUN = {
 } as const;
 
 /**
- * What goes wrong, the command that shows it, and the message the companion prints; the test provokes
- * each one and checks the message word for word.
+ * Step 5 of the build-and-run guide: a program generated for the newest kernel's record of an event that
+ * grew a field after `older`, built and run on a kernel without that field. Its names come from data/.
+ */
+export const NEWER_LAYOUT = { event: 'net:netif_receive_skb', older: '6.12-amd64' } as const;
+
+/** The field the newest kernel's record has and `NEWER_LAYOUT.older`'s lacks, and the vmlinux.h struct a program reads it from. */
+export function newerLayoutField(): { field: string; struct: string } {
+	const newest = guideEvent(NEWER_LAYOUT.event);
+	const older = new Set(guideEvent(NEWER_LAYOUT.event, NEWER_LAYOUT.older).format.fields.map((f) => f.name));
+	const added = newest.format.fields.find((f) => !older.has(f.name));
+	if (!added || newest.context.match === 'none') {
+		throw new Error(`NEWER_LAYOUT: ${NEWER_LAYOUT.event} no longer has a field that ${NEWER_LAYOUT.older} lacks, or no vmlinux struct; pick another event that grew`);
+	}
+	return { field: added.name, struct: newest.context.struct.name };
+}
+
+/** The program of NEWER_LAYOUT for the newest kernel, with vmlinux.h (the default) or the portable context. */
+export function generateNewerLayout(context: GeneratorOptions['context'], lang: Lang): GeneratedProject {
+	return generateFor({ events: [NEWER_LAYOUT.event], options: { context } }, lang);
+}
+
+const newer = newerLayoutField();
+
+/**
+ * What goes wrong, the command that shows it, and the message the companion (or clang) prints; the test
+ * provokes each one and checks the message word for word.
  */
 export const TROUBLES = {
 	notRoot: {
 		command: './sys_enter_openat',
 		message: 'Run this program as root (with sudo): loading BPF programs needs CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN.',
 	},
-	/** A program generated for 7.x's openat record, run on an older kernel whose record is shorter. */
-	newerLayout: {
-		command: 'sudo ./sys_enter_openat',
+	/** NEWER_LAYOUT with vmlinux.h: make dumps this machine's vmlinux.h, whose struct lacks the field. */
+	newerLayoutBuild: {
+		command: 'make',
+		message: `error: no member named '${newer.field}' in 'struct ${newer.struct}'`,
+	},
+	/** NEWER_LAYOUT with the portable context: it builds, but reads past the end of this kernel's shorter record. */
+	newerLayoutAttach: {
+		command: `sudo ./${parseEventRef(NEWER_LAYOUT.event).name}`,
 		message: 'cannot attach to the tracepoints: Permission denied',
 	},
 	noBtf: {

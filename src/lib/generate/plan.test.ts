@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fixtureInput } from './fixtures/load.ts';
 import { generateProject, planProject } from './index.ts';
-import type { FieldPlan } from './plan.ts';
+import { stringCopyOf, type FieldPlan } from './plan.ts';
 
 /** Field name → [read, show, record type, ctx path] of one event's plan. */
 function fieldsOf(...args: Parameters<typeof planProject>) {
@@ -152,5 +152,14 @@ describe('input it cannot use gets a clear error', () => {
 		['no events', { ...connect, events: [] }, {}, /no events given/],
 	])('%s', (_, input, options, message) => {
 		expect(() => generateProject(input, options)).toThrowError(message);
+	});
+});
+
+describe('stringCopyOf (7.x syscall formats)', () => {
+	it('names the argument a __<arg>_val copy belongs to, and nothing else', () => {
+		const openat = fixtureInput('7.2-amd64', 'syscalls:sys_enter_openat').events[0]!;
+		expect(openat.format.fields.map((f) => stringCopyOf(openat, f))).toEqual([...openat.format.fields.map(() => null).slice(1), 'filename']);
+		const older = fixtureInput('running-6.18-amd64', 'syscalls:sys_enter_openat').events[0]!;
+		expect(older.format.fields.every((f) => stringCopyOf(older, f) === null)).toBe(true);
 	});
 });

@@ -409,9 +409,11 @@ function selectFields(event: Event, options: GeneratorOptions): Field[] {
 
 /**
  * Since 7.x a syscall's format lists copies of its string arguments after them (`__data_loc char[]
- * __filename_val` for `filename`): the argument's name when `f` is such a copy.
+ * __filename_val` for `filename`): the argument's name when `f` is such a copy. The record a BPF
+ * program gets holds only the syscall number and the argument registers (perf_call_bpf_enter), so
+ * the generator never reads these.
  */
-function stringCopyOf(event: Event, f: Field): string | null {
+export function stringCopyOf(event: Event, f: Field): string | null {
 	const m = /^__(\w+)_val$/.exec(f.name);
 	if (!isSyscallEnter(event) || f.dynamic === null || !m) return null;
 	return event.format.fields.some((x) => x.name === m[1] && isCharPointer(x.type)) ? m[1]! : null;
