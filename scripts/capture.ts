@@ -8,13 +8,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { listKernelIds, readSnapshot, writeSnapshot } from '../src/data/store.ts';
 import type { KernelSource, Provenance, Snapshot } from '../src/schemas/snapshot.ts';
 import { buildSnapshot, defaultSnapshotId, type SnapshotInfo } from './capture/build-snapshot.ts';
 import { readRawCapture } from './capture/raw.ts';
 import { archProfile } from './capture/debian/arch.ts';
 import { captureRunningRaw } from './capture/running.ts';
+import { fail as failWith, parseCommandLine } from './lib/cli.ts';
 
 const HELP = `Usage:
   npm run capture -- --running [--id ID] [--data DIR] [--work DIR]
@@ -48,39 +48,22 @@ Options:
 
 On any failure nothing in the data directory changes and the command exits with status 1.`;
 
-function fail(message: string): never {
-	console.error(`capture: ${message}`);
-	process.exit(1);
-}
+const fail: (message: string) => never = (message) => failWith('capture', message);
 
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
 const log = (line: string) => console.log(`[${elapsed().padStart(7)}] ${line}`);
 
-let args;
-try {
-	args = parseArgs({
-		options: {
-			running: { type: 'boolean' },
-			debian: { type: 'string' },
-			id: { type: 'string' },
-			mirror: { type: 'string' },
-			data: { type: 'string', default: 'data' },
-			arch: { type: 'string' },
-			'builtin-only': { type: 'boolean' },
-			work: { type: 'string' },
-			help: { type: 'boolean' },
-		},
-		strict: true,
-		allowPositionals: false,
-	}).values;
-} catch (error) {
-	fail(`${(error as Error).message}\n\n${HELP}`);
-}
-if (args.help) {
-	console.log(HELP);
-	process.exit(0);
-}
+const args = parseCommandLine('capture', HELP, {
+	running: { type: 'boolean' },
+	debian: { type: 'string' },
+	id: { type: 'string' },
+	mirror: { type: 'string' },
+	data: { type: 'string', default: 'data' },
+	arch: { type: 'string' },
+	'builtin-only': { type: 'boolean' },
+	work: { type: 'string' },
+}).values;
 if (Boolean(args.running) === (args.debian !== undefined)) fail(`give exactly one source, --running or --debian SUITE\n\n${HELP}`);
 for (const debianOnly of ['arch', 'builtin-only', 'mirror'] as const) {
 	if (args.running && args[debianOnly] !== undefined) fail(`--${debianOnly} only applies to --debian`);

@@ -4,11 +4,11 @@
  */
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import uFuzzy from '@leeoniya/ufuzzy';
 import { listKernelIds, readProvenance, readSnapshot } from '../src/data/store.ts';
 import { capturedOnFrom } from '../src/lib/generate/captured-on.ts';
 import { companionModule, readCompanionFiles } from '../src/lib/generate/companion-sync.ts';
+import { parseCommandLine, runCli, UsageError } from './lib/cli.ts';
 import { checkProgramName, GenerateError, generateProject, type GeneratorOptions } from '../src/lib/generate/index.ts';
 import type { Event, Snapshot } from '../src/schemas/snapshot.ts';
 import { captureLiveSnapshot } from './generate/live.ts';
@@ -48,12 +48,6 @@ Options:
   --sync-companion     rewrite src/lib/generate/companion.ts from companion/ (after editing companion/).
   --help               show this text.`;
 
-class UsageError extends Error {}
-
-function fail(message: string): never {
-	console.error(`generate: ${message}`);
-	process.exit(1);
-}
 
 /** Up to five names of `haystack` near `needle` (typos, missing parts, words out of order). */
 function nearest(haystack: string[], needle: string): string[] {
@@ -117,11 +111,11 @@ function choice<T extends string>(flag: string, value: string | undefined, allow
 	return value as T;
 }
 
-function main(argv: string[]): void {
-	const { values, positionals } = parseArgs({
-		args: argv,
-		allowPositionals: true,
-		options: {
+function main(): void {
+	const { values, positionals } = parseCommandLine(
+		'generate',
+		HELP,
+		{
 			kernel: { type: 'string', default: 'live' },
 			context: { type: 'string' },
 			section: { type: 'string' },
@@ -137,14 +131,10 @@ function main(argv: string[]): void {
 			data: { type: 'string', default: join(REPO, 'data') },
 			'list-kernels': { type: 'boolean', default: false },
 			'sync-companion': { type: 'boolean', default: false },
-			help: { type: 'boolean', default: false },
 		},
-	});
+		{ positionals: true },
+	);
 	const dataDir = resolve(values.data);
-	if (values.help) {
-		console.log(HELP);
-		return;
-	}
 	if (values['list-kernels']) {
 		for (const id of listKernelIds(dataDir)) {
 			const p = readProvenance(dataDir, id);
@@ -195,9 +185,4 @@ function main(argv: string[]): void {
 	console.log(`next: cd ${out} && make && sudo ./${project.programName}`);
 }
 
-try {
-	main(process.argv.slice(2));
-} catch (error) {
-	if (error instanceof UsageError || error instanceof GenerateError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) fail((error as Error).message);
-	throw error;
-}
+await runCli('generate', main, [GenerateError]);

@@ -6,11 +6,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { listKernelIds, readProvenance } from '../src/data/store.ts';
 import { writeVerifyResult } from '../src/data/verify.ts';
 import { VerifiedContextSchema, type VerifiedContext, type VerifyResult } from '../src/schemas/verify.ts';
 import { verifyKernel } from './verify/run.ts';
+import { fail as failWith, parseCommandLine } from './lib/cli.ts';
 
 const HELP = `Usage:
   npm run verify -- --kernel ID [--kernel ID…] [options]
@@ -35,33 +35,16 @@ Options:
 Prints per kernel: events, passed, failed and the time taken. Exits with status 1 when a kernel
 could not be verified (nothing is written for it); failed programs are results, not errors.`;
 
-function fail(message: string): never {
-	console.error(`verify: ${message}`);
-	process.exit(1);
-}
+const fail: (message: string) => never = (message) => failWith('verify', message);
 
-let args;
-try {
-	args = parseArgs({
-		options: {
-			kernel: { type: 'string', multiple: true },
-			all: { type: 'boolean' },
-			context: { type: 'string', default: 'both' },
-			data: { type: 'string', default: 'data' },
-			work: { type: 'string' },
-			mirror: { type: 'string' },
-			help: { type: 'boolean' },
-		},
-		strict: true,
-		allowPositionals: false,
-	}).values;
-} catch (error) {
-	fail(`${(error as Error).message}\n\n${HELP}`);
-}
-if (args.help) {
-	console.log(HELP);
-	process.exit(0);
-}
+const args = parseCommandLine('verify', HELP, {
+	kernel: { type: 'string', multiple: true },
+	all: { type: 'boolean' },
+	context: { type: 'string', default: 'both' },
+	data: { type: 'string', default: 'data' },
+	work: { type: 'string' },
+	mirror: { type: 'string' },
+}).values;
 const dataDir = resolve(args.data);
 const known = listKernelIds(dataDir);
 if (Boolean(args.all) === Boolean(args.kernel?.length)) fail(`give --kernel ID or --all\n\n${HELP}`);
