@@ -32,6 +32,18 @@ export function guideEvent(ref: string, kernelId?: string): Event {
 	);
 }
 
+/** The props of a component that shows one event: `category:name`, on a kernel id (the newest captured by default). */
+export interface EventOnKernel {
+	event: string;
+	kernel?: string;
+}
+
+/** The kernel and that kernel's copy of the event a component's props name. */
+export function guideEventOn(props: EventOnKernel): { kernel: Provenance; event: Event } {
+	const kernel = guideKernel(props.kernel);
+	return { kernel, event: guideEvent(props.event, kernel.id) };
+}
+
 /** Byte-wise order, as `LC_ALL=C sort` and bpftrace print. */
 const byteOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
