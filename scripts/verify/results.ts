@@ -2,7 +2,7 @@
  * From what the tools said to per-event outcomes: load-all's JSON lines and the compiler's messages
  * become `"passed"` or a Failure with the verifier's log cut to what matters. Pure.
  */
-import type { Counts, EventVerdict, Failure, Outcome, VerifiedContext } from '../../src/schemas/verify.ts';
+import type { Failure, Outcome } from '../../src/schemas/verify.ts';
 
 /** One line of load-all (tests/generate/load-all.c). */
 export interface LoadLine {
@@ -70,16 +70,4 @@ export function parseLoadLines(stdout: string): LoadLine[] {
 		.split('\n')
 		.filter((l) => l.startsWith('{'))
 		.map((l) => JSON.parse(l) as LoadLine);
-}
-
-/** Counts of one context over the verdicts. */
-export function countOutcomes(verdicts: EventVerdict[], context: VerifiedContext): Counts {
-	const outcomes = verdicts.map((v) => v[context]).filter((o) => o !== undefined);
-	const failures = outcomes.filter((o) => o !== 'passed');
-	return {
-		events: outcomes.length,
-		passed: outcomes.length - failures.length,
-		failed: failures.length,
-		explained: failures.filter((f) => f.explanation !== undefined).length,
-	};
 }

@@ -9,13 +9,13 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, w
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readSnapshot } from '../../src/data/store.ts';
-import type { EventVerdict, HeadlineRun, Outcome, VerifiedContext, VerifyResult } from '../../src/schemas/verify.ts';
+import { countOutcomes, type EventVerdict, type HeadlineRun, type Outcome, type VerifiedContext, type VerifyResult } from '../../src/schemas/verify.ts';
 import { bpfFlags } from '../../tests/generate/harness.ts';
 import { buildHeadlines, buildPrograms, buildStaticLoadAll, type BuiltHeadline, type BuiltProgram } from './build.ts';
 import { explain } from './explain.ts';
 import { checkHeadline, MARKER_PATH } from './headline.ts';
 import { prepareKernel, runPayload } from './kernel.ts';
-import { countOutcomes, loadOutcome, parseLoadLines } from './results.ts';
+import { loadOutcome, parseLoadLines } from './results.ts';
 import { kernelBtfFromImage } from './vmlinux.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));

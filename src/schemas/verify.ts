@@ -60,6 +60,18 @@ export const CountsSchema = z.strictObject({
 });
 export type Counts = z.output<typeof CountsSchema>;
 
+/** Counts of one context over the verdicts. */
+export function countOutcomes(verdicts: EventVerdict[], context: VerifiedContext): Counts {
+	const outcomes = verdicts.map((v) => v[context]).filter((o) => o !== undefined);
+	const failures = outcomes.filter((o) => o !== 'passed');
+	return {
+		events: outcomes.length,
+		passed: outcomes.length - failures.length,
+		failed: failures.length,
+		explained: failures.filter((f) => f.explanation !== undefined).length,
+	};
+}
+
 /** A headline program run end to end in the VM: loaded by its own generated loader, event triggered, line checked. */
 export const HeadlineRunSchema = z.strictObject({
 	/** The traced event, `category:name`. */
@@ -101,5 +113,15 @@ export const VerifyResultSchema = z.strictObject({
 	/** Every event of the snapshot, sorted like the snapshot. */
 	events: z.array(EventVerdictSchema),
 	headline: z.array(HeadlineRunSchema),
+}).superRefine((result, ctx) => {
+	// The site shows counts on kernel pages and verdicts on event pages: they must tell the same story.
+	for (const context of result.contexts) {
+		const missing = result.events.find((v) => v[context] === undefined);
+		if (missing) ctx.addIssue({ code: 'custom', path: ['events'], message: `${missing.event} has no ${context} outcome, though contexts lists ${context}` });
+		const counted = countOutcomes(result.events, context);
+		if (JSON.stringify(result.counts[context]) !== JSON.stringify(counted)) {
+			ctx.addIssue({ code: 'custom', path: ['counts', context], message: `says ${JSON.stringify(result.counts[context])}, the events add up to ${JSON.stringify(counted)}` });
+		}
+	}
 });
 export type VerifyResult = z.output<typeof VerifyResultSchema>;

@@ -1,12 +1,15 @@
 /**
  * A small data folder for the browser tests, cut from the committed snapshots (real captures, every
- * kernel): the sched category and the connect/accept/openat/execve syscalls. Building the site from
- * it takes seconds instead of the minutes the full data takes.
+ * kernel): the sched category and the connect/accept/openat/execve syscalls, with the verifier's
+ * results for those events. Building the site from it takes seconds instead of the minutes the full
+ * data takes.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listKernelIds, readSnapshot, writeSnapshot } from '../../src/data/store.ts';
+import { listVerifiedKernels, readVerifyResult, writeVerifyResult } from '../../src/data/verify.ts';
+import { countOutcomes } from '../../src/schemas/verify.ts';
 import { dataDir } from '../../src/site/data.ts';
 
 const KEEP = (e: { category: string; name: string }) =>
@@ -20,6 +23,13 @@ export function writeFixtureData(): string {
 	for (const id of ids) {
 		const snapshot = readSnapshot(source, id);
 		writeSnapshot(dir, { ...snapshot, events: snapshot.events.filter(KEEP) });
+	}
+	const kept = (ref: string) => KEEP({ category: ref.split(':')[0]!, name: ref.split(':')[1]! });
+	for (const id of listVerifiedKernels(source)) {
+		const result = readVerifyResult(source, id)!;
+		const events = result.events.filter((v) => kept(v.event));
+		const counts = Object.fromEntries(result.contexts.map((c) => [c, countOutcomes(events, c)]));
+		writeVerifyResult(dir, { ...result, events, counts, headline: result.headline.filter((h) => kept(h.event)) });
 	}
 	return dir;
 }

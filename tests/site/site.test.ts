@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listVerifiedKernels, readVerifyResult } from '../../src/data/verify.ts';
 import { launchChromium } from './browser.ts';
 import { buildSite } from './build.ts';
 import { writeFixtureData } from './fixture-data.ts';
@@ -21,9 +22,10 @@ describe('the site in Chromium', () => {
 	let browser: Browser;
 	let oldest: string;
 	let siteDir: string;
+	let data: string;
 
 	beforeAll(async () => {
-		const data = writeFixtureData();
+		data = writeFixtureData();
 		const site = buildSite({ ATLAS_DATA: data, ATLAS_BASE: BASE, ATLAS_CONTENT: mkdtempSync(join(tmpdir(), 'atlas-no-guides-')) });
 		siteDir = site.dir;
 		oldest = readFileSync(join(site.dir, 'data', 'events.json'), 'utf8').match(/"id":"([^"]+)"/)![1]!;
@@ -124,6 +126,28 @@ describe('the site in Chromium', () => {
 		await expect(page.locator('html').getAttribute('lang')).resolves.toBe('en');
 		await page.goto(`${server.url}events/sched/sched_proces_exec/`);
 		await expect(page.locator('.suggestions .ev-name').first().textContent()).resolves.toBe('sched_process_exec');
+		await page.close();
+	});
+
+	it("shows each kernel's verifier results: per event on its page, per kernel on the kernel cards", async () => {
+		const results = listVerifiedKernels(data).map((id) => readVerifyResult(data, id)!);
+		expect(results.length).toBeGreaterThan(0);
+		const page = await open('events/sched/sched_process_exec/', { javaScriptEnabled: false });
+		const rows = page.locator('#verified tbody tr');
+		await expect(rows.locator('th').allTextContents()).resolves.toEqual(results.map((r) => r.kernel));
+		for (const [i, result] of results.entries()) {
+			const verdict = result.events.find((v) => v.event === 'sched:sched_process_exec')!;
+			const passed = (['portable', 'vmlinux'] as const).filter((c) => verdict[c] === 'passed').length;
+			await expect(rows.nth(i).locator('td.pass').count(), result.kernel).resolves.toBe(passed);
+		}
+		await page.goto(`${server.url}en/kernels/`);
+		for (const result of results) {
+			const counts = Object.values(result.counts);
+			const card = page.locator('.kernel-card', { has: page.locator('.kc-id', { hasText: result.kernel }) });
+			await expect(card.locator('.kc-verified').textContent(), result.kernel).resolves.toBe(
+				`verifier: ${counts.reduce((n, c) => n + c.passed, 0)} of ${counts.reduce((n, c) => n + c.events, 0)} programs load and attach`,
+			);
+		}
 		await page.close();
 	});
 

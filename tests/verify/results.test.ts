@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { compileOutcome, countOutcomes, loadOutcome, parseLoadLines, trimLibbpfLog } from '../../scripts/verify/results.ts';
-import type { EventVerdict } from '../../src/schemas/verify.ts';
+import { compileOutcome, loadOutcome, parseLoadLines, trimLibbpfLog } from '../../scripts/verify/results.ts';
+import { countOutcomes, type EventVerdict } from '../../src/schemas/verify.ts';
 
 const fixture = (name: string) => readFileSync(new URL(`fixtures/${name}`, import.meta.url), 'utf8');
 const lines = parseLoadLines(fixture('load-all-6.18.jsonl'));

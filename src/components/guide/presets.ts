@@ -124,8 +124,6 @@ export function generateNewerLayout(context: GeneratorOptions['context'], lang: 
 	return generateFor({ events: [NEWER_LAYOUT.event], options: { context } }, lang);
 }
 
-const newer = newerLayoutField();
-
 /**
  * What goes wrong, the command that shows it, and the message the companion (or clang) prints; the test
  * provokes each one and checks the message word for word.
@@ -138,7 +136,11 @@ export const TROUBLES = {
 	/** NEWER_LAYOUT with vmlinux.h: make dumps this machine's vmlinux.h, whose struct lacks the field. */
 	newerLayoutBuild: {
 		command: 'make',
-		message: `error: no member named '${newer.field}' in 'struct ${newer.struct}'`,
+		// Read when a page shows it: a site built from a slice of data/ may not hold the event.
+		get message() {
+			const { field, struct } = newerLayoutField();
+			return `error: no member named '${field}' in 'struct ${struct}'`;
+		},
 	},
 	/** NEWER_LAYOUT with the portable context: it builds, but reads past the end of this kernel's shorter record. */
 	newerLayoutAttach: {
