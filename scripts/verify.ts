@@ -17,8 +17,9 @@ const HELP = `Usage:
   npm run verify -- --all [options]
 
 For each kernel: generates the program of every event of its snapshot (default options, with the
-portable context and, unless --context says otherwise, the vmlinux.h context too), compiles them
-here, boots that kernel's own Debian package under qemu with the objects and a static loader in its
+portable context and, unless --context says otherwise, the vmlinux.h context too) and the variants
+(paired with sys_exit for every paired syscall, a perf buffer for the built-in events, bpf_printk
+for every event; unless --no-variants), compiles them here, boots that kernel's own Debian package under qemu with the objects and a static loader in its
 initramfs (the snapshot's trace-event modules loaded), loads and attaches every program through the
 kernel's verifier, runs the headline programs (connect paired with its exit, openat, execve,
 sched_process_exec) end to end, and writes data/verify/<id>.json.
@@ -27,6 +28,7 @@ Options:
   --kernel ID        a captured kernel (data/kernels/<id>.json); may be repeated
   --all              every captured kernel that came from a Debian package
   --context C        portable, vmlinux or both (default: both)
+  --no-variants      verify the default options only
   --data DIR         data directory (default: data)
   --work DIR         scratch directory, kept afterwards (default: a temporary one, removed)
   --mirror URL       Debian mirror (default: the one in the system's apt sources)
@@ -41,6 +43,7 @@ const args = parseCommandLine('verify', HELP, {
 	kernel: { type: 'string', multiple: true },
 	all: { type: 'boolean' },
 	context: { type: 'string', default: 'both' },
+	'no-variants': { type: 'boolean' },
 	data: { type: 'string', default: 'data' },
 	work: { type: 'string' },
 	mirror: { type: 'string' },
@@ -61,7 +64,7 @@ for (const id of ids) {
 	console.log(`verify ${id}`);
 	let result: VerifyResult;
 	try {
-		result = await verifyKernel(id, { dataDir, workDir, cacheDir, contexts, mirror: args.mirror, onProgress: (line) => console.log(`  ${line}`) });
+		result = await verifyKernel(id, { dataDir, workDir, cacheDir, contexts, variants: !args['no-variants'], mirror: args.mirror, onProgress: (line) => console.log(`  ${line}`) });
 	} catch (error) {
 		console.error(`verify: ${id}: ${(error as Error).message}\n(work files kept in ${workDir}; data/verify/${id}.json unchanged)`);
 		broken++;
@@ -80,12 +83,14 @@ if (ids.length > 1) {
 }
 process.exit(broken ? 1 : 0);
 
-/** The per-kernel figures: events, passed, failed (with how many are explained), time; the headline runs. */
+/** The per-kernel figures: per context and variant events, passed, failed (with how many are explained); time; the headline runs. */
 function summarize(r: VerifyResult): string[] {
-	const lines = r.contexts.map((c) => {
+	const checks = [...r.contexts, ...r.variants.map((v) => v.name)];
+	const lines = checks.map((c) => {
 		const n = r.counts[c]!;
-		return `${r.kernel} (${r.release}) ${c}: ${n.events} events, ${n.passed} passed, ${n.failed} failed${n.failed ? ` (${n.explained} explained)` : ''}; ${r.seconds.total.toFixed(0)} s (build ${r.seconds.build.toFixed(0)} s, VM ${r.seconds.vm.toFixed(0)} s)`;
+		return `${r.kernel} (${r.release}) ${c}: ${n.events} events, ${n.passed} passed, ${n.failed} failed${n.failed ? ` (${n.explained} explained)` : ''}`;
 	});
+	lines.push(`${r.kernel}: ${r.seconds.total.toFixed(0)} s (build ${r.seconds.build.toFixed(0)} s, VM ${r.seconds.vm.toFixed(0)} s)`);
 	const headlines = r.headline.map((h) => `${h.event}${h.pairExit ? '+exit' : ''} (${h.context}) ${h.passed ? 'ok' : `FAILED: ${h.problem}`}`);
 	return [...lines, `${r.kernel} headline: ${r.headline.filter((h) => h.passed).length} of ${r.headline.length} printed the right line${headlines.some((h) => h.includes('FAILED')) ? `\n  ${headlines.filter((h) => h.includes('FAILED')).join('\n  ')}` : ''}`];
 }

@@ -28,19 +28,20 @@ const VMLINUX_INCLUDE = /^#include "vmlinux\.h"/m;
 export const optionsFor = (context: VerifiedContext): Partial<GeneratorOptions> => ({ context });
 
 /**
- * Generates and compiles every event of the snapshot with the given context into `objDir` (with
- * clang `flags.vmlinux` the programs that include vmlinux.h, `flags.plain` the others); sources and
- * headers go under `dir`. Objects are named by index (`<n>.bpf.o`), so events whose program
- * names coincide cannot overwrite each other.
+ * Generates and compiles the program of each of `events` (of `snapshot`) with `options` into
+ * `objDir` (with clang `flags.vmlinux` the programs that include vmlinux.h, `flags.plain` the
+ * others); sources and headers go under `dir`. Objects are named by index (`<n>.bpf.o`), so events
+ * whose program names coincide cannot overwrite each other. Returns one entry per event, in order.
  */
 export async function buildPrograms(
 	snapshot: Snapshot,
-	context: VerifiedContext,
+	events: Event[],
+	options: Partial<GeneratorOptions>,
 	dir: string,
 	objDir: string,
 	flags: { plain: string[]; vmlinux: string[] | null },
 ): Promise<BuiltProgram[]> {
-	const { generated, refused } = generateEach(snapshot, optionsFor(context));
+	const { generated, refused } = generateEach(snapshot, options, events);
 	const sources = generated.map((g, i) => {
 		const src = join(dir, 'src', String(i));
 		// Only what clang reads: the record header, and the program under its index.
@@ -52,7 +53,7 @@ export async function buildPrograms(
 	});
 	// Programs that fell back to a format-file ctx include <linux/bpf.h>, which clashes with vmlinux.h's PCH.
 	const withVmlinux = sources.filter((s) => s.usesVmlinux);
-	if (withVmlinux.length && !flags.vmlinux) throw new Error(`${withVmlinux.length} ${context} programs include vmlinux.h, but no vmlinux.h was made`);
+	if (withVmlinux.length && !flags.vmlinux) throw new Error(`${withVmlinux.length} programs include vmlinux.h, but no vmlinux.h was made`);
 	const compiled = [
 		...(await compileBpf(sources.filter((s) => !s.usesVmlinux), flags.plain, objDir)),
 		...(withVmlinux.length ? await compileBpf(withVmlinux, flags.vmlinux!, objDir) : []),
@@ -63,7 +64,7 @@ export async function buildPrograms(
 	const built = new Map<string, BuiltProgram>();
 	for (const c of compiled) built.set(c.key, { key: c.key, object: c.ok ? c.object : null, failure: c.ok ? null : compileOutcome(c.error) });
 	for (const r of refused) built.set(r.key, { key: r.key, object: null, failure: generateOutcome(r.error) });
-	return snapshot.events.map((e) => built.get(`${e.category}:${e.name}`)!);
+	return events.map((e) => built.get(`${e.category}:${e.name}`)!);
 }
 
 /** `pkg-config --static --libs libbpf`: libbpf and what it links against, for a static binary. */

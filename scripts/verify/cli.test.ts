@@ -8,7 +8,7 @@ describe('npm run verify: arguments', () => {
 	it('documents every option under --help', () => {
 		const run = verify('--help');
 		expect(run.status).toBe(0);
-		for (const option of ['--kernel ID', '--all', '--context C', '--data DIR', '--work DIR', '--mirror URL']) expect(run.stdout).toContain(option);
+		for (const option of ['--kernel ID', '--all', '--context C', '--no-variants', '--data DIR', '--work DIR', '--mirror URL']) expect(run.stdout).toContain(option);
 	});
 
 	it('refuses no kernel, both --kernel and --all, an unknown kernel or context, and unknown options — before any work', () => {

@@ -9,9 +9,12 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, w
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readSnapshot } from '../../src/data/store.ts';
-import { countOutcomes, type EventVerdict, type HeadlineRun, type Outcome, type VerifiedContext, type VerifyResult } from '../../src/schemas/verify.ts';
+import { countOutcomes, type CheckName, type EventVerdict, type HeadlineRun, type Outcome, type VerifiedContext, type VerifyResult } from '../../src/schemas/verify.ts';
 import { bpfFlags } from '../../tests/generate/harness.ts';
-import { buildHeadlines, buildPrograms, buildStaticLoadAll, type BuiltHeadline, type BuiltProgram } from './build.ts';
+import type { GeneratorOptions } from '../../src/lib/generate/index.ts';
+import type { Event } from '../../src/schemas/snapshot.ts';
+import { buildHeadlines, buildPrograms, buildStaticLoadAll, optionsFor, type BuiltHeadline, type BuiltProgram } from './build.ts';
+import { VARIANTS, variantEvents } from './variants.ts';
 import { explain } from './explain.ts';
 import { checkHeadline, MARKER_PATH } from './headline.ts';
 import { prepareKernel, runPayload } from './kernel.ts';
@@ -31,6 +34,8 @@ export interface VerifyOptions {
 	contexts: VerifiedContext[];
 	/** Verify only the built-in events and load no modules (quicker; for the CI test). Default: every event. */
 	builtinOnly?: boolean;
+	/** Verify the variants too (scripts/verify/variants.ts). Default: yes. */
+	variants?: boolean;
 	mirror?: string | undefined;
 	onProgress: (msg: string) => void;
 }
@@ -58,17 +63,22 @@ export async function verifyKernel(id: string, opts: VerifyOptions): Promise<Ver
 
 	const needsBtf = opts.contexts.includes('vmlinux');
 	const btf = needsBtf ? await kernelBtfFromImage(kernel.kernel, join(opts.workDir, 'btf')) : null;
-	const built = new Map<VerifiedContext, BuiltProgram[]>();
+	const variants = opts.variants === false ? [] : VARIANTS;
+	const checks: { name: CheckName; options: Partial<GeneratorOptions>; events: Event[] }[] = [
+		...opts.contexts.map((context) => ({ name: context, options: optionsFor(context), events: snapshot.events })),
+		...variants.map((v) => ({ name: v.name, options: v.options, events: variantEvents(v, snapshot) })),
+	];
+	const built = new Map<CheckName, Map<string, BuiltProgram>>();
 	const guestObjects: string[] = [];
-	for (const context of opts.contexts) {
-		const objDir = join(payload, 'verify', context);
-		const srcDir = join(opts.workDir, context);
-		const programs = await buildPrograms(snapshot, context, srcDir, objDir, { plain: bpfFlags(srcDir), vmlinux: btf?.flags ?? null });
-		built.set(context, programs);
+	for (const check of checks) {
+		const objDir = join(payload, 'verify', check.name);
+		const srcDir = join(opts.workDir, check.name);
+		const programs = await buildPrograms(snapshot, check.events, check.options, srcDir, objDir, { plain: bpfFlags(srcDir), vmlinux: btf?.flags ?? null });
+		built.set(check.name, new Map(programs.map((p) => [p.key, p])));
 		for (const p of programs) if (p.object) guestObjects.push(`/${relative(payload, p.object)}`);
 		const failed = programs.filter((p) => p.failure);
 		const first = failed[0] ? ` (${failed[0].key}: ${failed[0].failure!.error})` : '';
-		progress(`${context}: ${programs.length - failed.length} programs compiled${failed.length ? `, ${failed.length} did not${first}` : ''}`);
+		progress(`${check.name}: ${programs.length - failed.length} programs compiled${failed.length ? `, ${failed.length} did not${first}` : ''}`);
 	}
 	for (let i = 0; i * BATCH < guestObjects.length; i++) {
 		writeFileSync(join(payload, 'verify/batches', String(i).padStart(4, '0')), `${guestObjects.slice(i * BATCH, (i + 1) * BATCH).join('\n')}\n`);
@@ -95,9 +105,12 @@ export async function verifyKernel(id: string, opts: VerifyOptions): Promise<Ver
 		if (!line) return { stage: 'load', error: 'load-all reported nothing for this object (it crashed in this batch?)', log: loaderErrors.split('\n').slice(-10).join('\n') };
 		return loadOutcome(line);
 	};
-	const verdicts: EventVerdict[] = snapshot.events.map((e, i) => {
+	const verdicts: EventVerdict[] = snapshot.events.map((e) => {
 		const verdict: EventVerdict = { event: `${e.category}:${e.name}` };
-		for (const context of opts.contexts) verdict[context] = explain(e, outcomeOf(built.get(context)![i]!));
+		for (const check of checks) {
+			const program = built.get(check.name)!.get(verdict.event);
+			if (program) verdict[check.name] = explain(e, outcomeOf(program));
+		}
 		return verdict;
 	});
 	const headline = headlines.map((h) => headlineRun(h, join(out, 'headline', h.name)));
@@ -114,7 +127,8 @@ export async function verifyKernel(id: string, opts: VerifyOptions): Promise<Ver
 		},
 		seconds: { build: round(buildSeconds), vm: round(vm.seconds), total: round((performance.now() - started) / 1000) },
 		contexts: opts.contexts,
-		counts: Object.fromEntries(opts.contexts.map((c) => [c, countOutcomes(verdicts, c)])),
+		variants: variants.map((v) => ({ name: v.name, options: { ...v.options }, scope: v.scope })),
+		counts: Object.fromEntries(checks.map((c) => [c.name, countOutcomes(verdicts, c.name)])),
 		events: verdicts,
 		headline,
 	};

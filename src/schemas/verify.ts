@@ -9,14 +9,34 @@
  *     show "verified on <release>: loads and attaches" — or a `Failure`: show its `stage`, its
  *     `error`, its `explanation` when there is one, and `log` (the verifier's own words) in a
  *     code block. A context missing from the entry was not verified on that kernel (see `contexts`).
- *   - kernel page: `counts[context]` gives events, passed and failed; `headline` lists the programs
- *     that were also run end to end inside the VM, with the line each printed.
+ *   - event page, other options: the entry may also carry an outcome per variant (`pairExit`,
+ *     `perfbuf`, `printk`: the defaults with one option changed, listed in `variants` with the
+ *     events they cover); no outcome means the variant does not cover that event.
+ *   - kernel page: `counts[check]` gives events, passed and failed for each context and variant;
+ *     `headline` lists the programs that were also run end to end inside the VM, with the line each printed.
  */
 import { z } from 'zod';
 
 /** The two ways a generated program can declare its ctx (the generator's `context` option). */
 export const VerifiedContextSchema = z.enum(['portable', 'vmlinux']);
 export type VerifiedContext = z.output<typeof VerifiedContextSchema>;
+
+/** Option sets verified besides the defaults, each with the vmlinux.h context (the default). */
+export const VariantNameSchema = z.enum(['pairExit', 'perfbuf', 'printk']);
+export type VariantName = z.output<typeof VariantNameSchema>;
+
+/** What a variant changes and which events it was verified for. */
+export const VariantSchema = z.strictObject({
+	name: VariantNameSchema,
+	/** The generator options that differ from the defaults, e.g. `{ "output": "printk" }`. */
+	options: z.record(z.string(), z.union([z.string(), z.boolean()])),
+	/** `paired-syscalls`: every syscalls:sys_enter_* that has its sys_exit_*; `builtin`: the built-in events; `all`: every event. */
+	scope: z.enum(['paired-syscalls', 'builtin', 'all']),
+});
+export type Variant = z.output<typeof VariantSchema>;
+
+/** Everything an event's program was verified with: a context (defaults otherwise) or a variant. */
+export type CheckName = VerifiedContext | VariantName;
 
 /** Why one event's program did not load and attach. */
 export const FailureSchema = z.strictObject({
@@ -48,6 +68,9 @@ export const EventVerdictSchema = z.strictObject({
 	event: z.string().regex(/^[\w.-]+:[\w.-]+$/),
 	portable: OutcomeSchema.optional(),
 	vmlinux: OutcomeSchema.optional(),
+	pairExit: OutcomeSchema.optional(),
+	perfbuf: OutcomeSchema.optional(),
+	printk: OutcomeSchema.optional(),
 });
 export type EventVerdict = z.output<typeof EventVerdictSchema>;
 
@@ -60,9 +83,9 @@ export const CountsSchema = z.strictObject({
 });
 export type Counts = z.output<typeof CountsSchema>;
 
-/** Counts of one context over the verdicts. */
-export function countOutcomes(verdicts: EventVerdict[], context: VerifiedContext): Counts {
-	const outcomes = verdicts.map((v) => v[context]).filter((o) => o !== undefined);
+/** Counts of one context or variant over the verdicts. */
+export function countOutcomes(verdicts: EventVerdict[], check: CheckName): Counts {
+	const outcomes = verdicts.map((v) => v[check]).filter((o) => o !== undefined);
 	const failures = outcomes.filter((o) => o !== 'passed');
 	return {
 		events: outcomes.length,
@@ -109,7 +132,9 @@ export const VerifyResultSchema = z.strictObject({
 	seconds: z.strictObject({ build: z.number().nonnegative(), vm: z.number().nonnegative(), total: z.number().nonnegative() }),
 	/** Which contexts were verified (every event has an outcome for each). */
 	contexts: z.array(VerifiedContextSchema).min(1),
-	counts: z.partialRecord(VerifiedContextSchema, CountsSchema),
+	/** The variants verified too (results from before variants existed have none). */
+	variants: z.array(VariantSchema).default([]),
+	counts: z.partialRecord(z.union([VerifiedContextSchema, VariantNameSchema]), CountsSchema),
 	/** Every event of the snapshot, sorted like the snapshot. */
 	events: z.array(EventVerdictSchema),
 	headline: z.array(HeadlineRunSchema),
@@ -118,10 +143,15 @@ export const VerifyResultSchema = z.strictObject({
 	for (const context of result.contexts) {
 		const missing = result.events.find((v) => v[context] === undefined);
 		if (missing) ctx.addIssue({ code: 'custom', path: ['events'], message: `${missing.event} has no ${context} outcome, though contexts lists ${context}` });
-		const counted = countOutcomes(result.events, context);
-		if (JSON.stringify(result.counts[context]) !== JSON.stringify(counted)) {
-			ctx.addIssue({ code: 'custom', path: ['counts', context], message: `says ${JSON.stringify(result.counts[context])}, the events add up to ${JSON.stringify(counted)}` });
+	}
+	const checks: CheckName[] = [...result.contexts, ...result.variants.map((v) => v.name)];
+	for (const check of checks) {
+		const counted = countOutcomes(result.events, check);
+		if (JSON.stringify(result.counts[check]) !== JSON.stringify(counted)) {
+			ctx.addIssue({ code: 'custom', path: ['counts', check], message: `says ${JSON.stringify(result.counts[check])}, the events add up to ${JSON.stringify(counted)}` });
 		}
 	}
+	const unlisted = (Object.keys(VariantNameSchema.enum) as VariantName[]).filter((v) => !checks.includes(v) && result.events.some((e) => e[v] !== undefined));
+	if (unlisted.length) ctx.addIssue({ code: 'custom', path: ['variants'], message: `events carry ${unlisted.join(', ')} outcomes, which variants does not list` });
 });
 export type VerifyResult = z.output<typeof VerifyResultSchema>;

@@ -139,6 +139,8 @@ describe('the site in Chromium', () => {
 			const verdict = result.events.find((v) => v.event === 'sched:sched_process_exec')!;
 			const passed = (['portable', 'vmlinux'] as const).filter((c) => verdict[c] === 'passed').length;
 			await expect(rows.nth(i).locator('td.pass').count(), result.kernel).resolves.toBe(passed);
+			const variantsPassed = result.variants.filter((v) => verdict[v.name] === 'passed').length;
+			await expect(rows.nth(i).locator('td.variants .pass').count(), `${result.kernel} variants`).resolves.toBe(variantsPassed);
 		}
 		await page.goto(`${server.url}en/kernels/`);
 		for (const result of results) {

@@ -15,13 +15,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSnapshot } from '../../src/data/store.ts';
 import { readVerifyResult } from '../../src/data/verify.ts';
-import type { VerifyResult } from '../../src/schemas/verify.ts';
+import type { CheckName, Outcome, VerifyResult } from '../../src/schemas/verify.ts';
 import { HEADLINES } from '../../scripts/verify/headline.ts';
 import { verifyKernel } from '../../scripts/verify/run.ts';
+import { VARIANTS, variantEvents } from '../../scripts/verify/variants.ts';
 
 const REPO = new URL('../..', import.meta.url).pathname;
 const DATA = join(REPO, 'data');
 const KERNEL_ID = '6.1-amd64';
+
+const checksOf = (r: VerifyResult): CheckName[] => [...r.contexts, ...r.variants.map((v) => v.name)];
 
 let committed: VerifyResult;
 let fresh: VerifyResult;
@@ -40,7 +43,7 @@ beforeAll(async () => {
 		builtinOnly: true,
 		onProgress: (line) => console.log(line),
 	});
-	const counts = fresh.contexts.map((c) => `${c}: ${fresh.counts[c]!.passed} passed, ${fresh.counts[c]!.failed} failed`).join('; ');
+	const counts = checksOf(fresh).map((c) => `${c}: ${fresh.counts[c]!.passed} passed, ${fresh.counts[c]!.failed} failed`).join('; ');
 	console.log(`${KERNEL_ID} built-in events on ${fresh.release}: ${counts}; ${fresh.seconds.total.toFixed(0)} s (build ${fresh.seconds.build.toFixed(0)} s, VM ${fresh.seconds.vm.toFixed(0)} s)`);
 }, 40 * 60_000);
 
@@ -54,18 +57,28 @@ describe(`the ${KERNEL_ID} kernel's own verifier`, () => {
 		expect(fresh.events.map((v) => v.event)).toEqual(builtin.map((e) => `${e.category}:${e.name}`));
 	});
 
-	it('passes exactly the built-in events the committed results pass, in each context', () => {
+	it('verified every variant on the events it covers', () => {
+		expect(fresh.variants.map((v) => v.name)).toEqual(VARIANTS.map((v) => v.name));
+		const builtin = { ...readSnapshot(DATA, KERNEL_ID) };
+		builtin.events = builtin.events.filter((e) => e.origin.kind === 'builtin');
+		for (const variant of VARIANTS) {
+			const covered = variantEvents(variant, builtin).map((e) => `${e.category}:${e.name}`);
+			expect(fresh.events.filter((v) => v[variant.name] !== undefined).map((v) => v.event), variant.name).toEqual(covered);
+		}
+	});
+
+	it('passes exactly the built-in events the committed results pass, in each context and variant', () => {
 		if (!fresh.package.sameAsSnapshot) {
 			console.log(`the archive moved on: ${fresh.package.name} ${fresh.package.version} was booted, not the package ${KERNEL_ID} was captured from`);
 		}
 		const committedByEvent = new Map(committed.events.map((v) => [v.event, v]));
-		for (const context of fresh.contexts) {
-			const outcome = (o: VerifyResult['events'][number][typeof context]) => (o === 'passed' ? 'passed' : `${o?.stage}: ${o?.error}`);
-			const now = fresh.events.map((v) => `${v.event} ${outcome(v[context])}`);
-			const then = fresh.events.map((v) => `${v.event} ${outcome(committedByEvent.get(v.event)?.[context])}`);
-			expect(now, `${context} outcomes`).toEqual(then);
+		const outcome = (o: Outcome | undefined) => (o === undefined ? 'not verified' : o === 'passed' ? 'passed' : `${o.stage}: ${o.error}`);
+		for (const check of checksOf(fresh)) {
+			const now = fresh.events.map((v) => `${v.event} ${outcome(v[check])}`);
+			const then = fresh.events.map((v) => `${v.event} ${outcome(committedByEvent.get(v.event)?.[check])}`);
+			expect(now, `${check} outcomes`).toEqual(then);
 			const committedPassed = then.filter((line) => line.endsWith(' passed')).length;
-			expect(fresh.counts[context]!.passed, `${context} pass count`).toBe(committedPassed);
+			expect(fresh.counts[check]!.passed, `${check} pass count`).toBe(committedPassed);
 		}
 	});
 
