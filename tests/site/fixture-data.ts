@@ -28,7 +28,7 @@ export function writeFixtureData(): string {
 	for (const id of listVerifiedKernels(source)) {
 		const result = readVerifyResult(source, id)!;
 		const events = result.events.filter((v) => kept(v.event));
-		const counts = Object.fromEntries(result.contexts.map((c) => [c, countOutcomes(events, c)]));
+		const counts = Object.fromEntries([...result.contexts, ...result.variants.map((v) => v.name)].map((c) => [c, countOutcomes(events, c)]));
 		writeVerifyResult(dir, { ...result, events, counts, headline: result.headline.filter((h) => kept(h.event)) });
 	}
 	return dir;

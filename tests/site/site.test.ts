@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listVerifiedKernels, readVerifyResult } from '../../src/data/verify.ts';
+import { strings } from '../../src/site/i18n.ts';
 import { launchChromium } from './browser.ts';
 import { buildSite } from './build.ts';
 import { writeFixtureData } from './fixture-data.ts';
@@ -141,6 +142,16 @@ describe('the site in Chromium', () => {
 			await expect(rows.nth(i).locator('td.pass').count(), result.kernel).resolves.toBe(passed);
 			const variantsPassed = result.variants.filter((v) => verdict[v.name] === 'passed').length;
 			await expect(rows.nth(i).locator('td.variants .pass').count(), `${result.kernel} variants`).resolves.toBe(variantsPassed);
+		}
+		const en = strings('en');
+		for (const result of results) {
+			await page.goto(`${server.url}en/kernels/${result.kernel}/`);
+			const items = await page.locator('section[aria-labelledby="verified-title"] li').allTextContents();
+			const expected = [
+				...result.contexts.map((c) => `${en.verifyCheck(c)}: ${result.counts[c]!.passed} of ${result.counts[c]!.events} events passed`),
+				...result.variants.map((v) => `${en.verifyCheck(v.name)} (${en.verifyScope(v.scope)}): ${result.counts[v.name]!.passed} of ${result.counts[v.name]!.events} events passed`),
+			];
+			expect(items.map((s) => s.replace(/\s+/g, ' ').trim()), result.kernel).toEqual(expected);
 		}
 		await page.goto(`${server.url}en/kernels/`);
 		for (const result of results) {
