@@ -48,7 +48,6 @@ Options:
   --sync-companion     rewrite src/lib/generate/companion.ts from companion/ (after editing companion/).
   --help               show this text.`;
 
-
 /** Up to five names of `haystack` near `needle` (typos, missing parts, words out of order). */
 function nearest(haystack: string[], needle: string): string[] {
 	const fuzzy = new uFuzzy({ intraMode: 1 });

@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listKernelIds, readProvenance } from '../src/data/store.ts';
 import { writeVerifyResult } from '../src/data/verify.ts';
-import { VerifiedContextSchema, type VerifiedContext, type VerifyResult } from '../src/schemas/verify.ts';
+import { checksOf, VerifiedContextSchema, type VerifiedContext, type VerifyResult } from '../src/schemas/verify.ts';
 import { verifyKernel } from './verify/run.ts';
 import { fail as failWith, parseCommandLine } from './lib/cli.ts';
 
@@ -85,8 +85,7 @@ process.exit(broken ? 1 : 0);
 
 /** The per-kernel figures: per context and variant events, passed, failed (with how many are explained); time; the headline runs. */
 function summarize(r: VerifyResult): string[] {
-	const checks = [...r.contexts, ...r.variants.map((v) => v.name)];
-	const lines = checks.map((c) => {
+	const lines = checksOf(r).map((c) => {
 		const n = r.counts[c]!;
 		return `${r.kernel} (${r.release}) ${c}: ${n.events} events, ${n.passed} passed, ${n.failed} failed${n.failed ? ` (${n.explained} explained)` : ''}`;
 	});

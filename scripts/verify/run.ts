@@ -11,8 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { readSnapshot } from '../../src/data/store.ts';
 import { countOutcomes, type CheckName, type EventVerdict, type HeadlineRun, type Outcome, type VerifiedContext, type VerifyResult } from '../../src/schemas/verify.ts';
 import { bpfFlags } from '../../tests/generate/harness.ts';
-import type { GeneratorOptions } from '../../src/lib/generate/index.ts';
-import type { Event } from '../../src/schemas/snapshot.ts';
+import { DEFAULT_OPTIONS, type GeneratorOptions } from '../../src/lib/generate/index.ts';
+import type { Event, Snapshot } from '../../src/schemas/snapshot.ts';
 import { buildHeadlines, buildPrograms, buildStaticLoadAll, optionsFor, type BuiltHeadline, type BuiltProgram } from './build.ts';
 import { VARIANTS, variantEvents } from './variants.ts';
 import { explain } from './explain.ts';
@@ -40,6 +40,23 @@ export interface VerifyOptions {
 	onProgress: (msg: string) => void;
 }
 
+/** One set of programs to build and load: a context with the defaults, or a variant on the events it covers. */
+export interface Check {
+	name: CheckName;
+	options: Partial<GeneratorOptions>;
+	events: Event[];
+}
+
+export function planChecks(snapshot: Snapshot, contexts: VerifiedContext[], variants: readonly (typeof VARIANTS)[number][]): Check[] {
+	return [
+		...contexts.map((context) => ({ name: context, options: optionsFor(context), events: snapshot.events })),
+		...variants.map((v) => ({ name: v.name, options: v.options, events: variantEvents(v, snapshot) })),
+	];
+}
+
+/** Whether a check's programs include vmlinux.h: variants keep the default context, even when --context portable left vmlinux out. */
+export const usesVmlinux = (check: Check) => (check.options.context ?? DEFAULT_OPTIONS.context) === 'vmlinux';
+
 const toolVersion = (cmd: string, args: string[], pattern: RegExp) => pattern.exec(execFileSync(cmd, args, { encoding: 'utf8' }))?.[1] ?? 'unknown';
 
 export async function verifyKernel(id: string, opts: VerifyOptions): Promise<VerifyResult> {
@@ -61,13 +78,9 @@ export async function verifyKernel(id: string, opts: VerifyOptions): Promise<Ver
 	writeFileSync(join(payload, MARKER_PATH), 'opened by the openat headline program\n');
 	await buildStaticLoadAll(join(payload, 'verify/load-all'));
 
-	const needsBtf = opts.contexts.includes('vmlinux');
-	const btf = needsBtf ? await kernelBtfFromImage(kernel.kernel, join(opts.workDir, 'btf')) : null;
 	const variants = opts.variants === false ? [] : VARIANTS;
-	const checks: { name: CheckName; options: Partial<GeneratorOptions>; events: Event[] }[] = [
-		...opts.contexts.map((context) => ({ name: context, options: optionsFor(context), events: snapshot.events })),
-		...variants.map((v) => ({ name: v.name, options: v.options, events: variantEvents(v, snapshot) })),
-	];
+	const checks = planChecks(snapshot, opts.contexts, variants);
+	const btf = checks.some(usesVmlinux) ? await kernelBtfFromImage(kernel.kernel, join(opts.workDir, 'btf')) : null;
 	const built = new Map<CheckName, Map<string, BuiltProgram>>();
 	const guestObjects: string[] = [];
 	for (const check of checks) {

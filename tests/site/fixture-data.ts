@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { listKernelIds, readSnapshot, writeSnapshot } from '../../src/data/store.ts';
 import { listVerifiedKernels, readVerifyResult, writeVerifyResult } from '../../src/data/verify.ts';
-import { countOutcomes } from '../../src/schemas/verify.ts';
+import { checksOf, countOutcomes } from '../../src/schemas/verify.ts';
 import { dataDir } from '../../src/site/data.ts';
 
 const KEEP = (e: { category: string; name: string }) =>
@@ -28,7 +28,7 @@ export function writeFixtureData(): string {
 	for (const id of listVerifiedKernels(source)) {
 		const result = readVerifyResult(source, id)!;
 		const events = result.events.filter((v) => kept(v.event));
-		const counts = Object.fromEntries([...result.contexts, ...result.variants.map((v) => v.name)].map((c) => [c, countOutcomes(events, c)]));
+		const counts = Object.fromEntries(checksOf(result).map((c) => [c, countOutcomes(events, c)]));
 		writeVerifyResult(dir, { ...result, events, counts, headline: result.headline.filter((h) => kept(h.event)) });
 	}
 	return dir;

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSnapshot } from '../../src/data/store.ts';
 import { readVerifyResult } from '../../src/data/verify.ts';
-import type { CheckName, Outcome, VerifyResult } from '../../src/schemas/verify.ts';
+import { checksOf, type Outcome, type VerifyResult } from '../../src/schemas/verify.ts';
 import { HEADLINES } from '../../scripts/verify/headline.ts';
 import { verifyKernel } from '../../scripts/verify/run.ts';
 import { VARIANTS, variantEvents } from '../../scripts/verify/variants.ts';
@@ -23,8 +23,6 @@ import { VARIANTS, variantEvents } from '../../scripts/verify/variants.ts';
 const REPO = new URL('../..', import.meta.url).pathname;
 const DATA = join(REPO, 'data');
 const KERNEL_ID = '6.1-amd64';
-
-const checksOf = (r: VerifyResult): CheckName[] => [...r.contexts, ...r.variants.map((v) => v.name)];
 
 let committed: VerifyResult;
 let fresh: VerifyResult;
