@@ -5,7 +5,7 @@
  */
 import { loadCatalog } from '../../site/data.ts';
 import { memberDeclaration } from '../../lib/btf/context-structs.ts';
-import { stringCopyOf } from '../../lib/generate/plan.ts';
+import { isKernelCopy } from '../../lib/generate/plan.ts';
 import type { ContextStruct, Event, Provenance } from '../../schemas/snapshot.ts';
 import { parseEventRef } from './frontmatter.ts';
 
@@ -87,5 +87,5 @@ export function stringCopyEventCount(kernelId?: string): number {
 	return catalog.events
 		.filter((e) => e.kernels.includes(kernel.id) && e.category === 'syscalls')
 		.map((e) => catalog.event(kernel.id, e.category, e.name)!)
-		.filter((event) => event.format.fields.some((f) => stringCopyOf(event, f) !== null)).length;
+		.filter((event) => event.format.fields.some((f) => isKernelCopy(event, f))).length;
 }

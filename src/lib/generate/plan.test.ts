@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fixtureInput } from './fixtures/load.ts';
 import { generateProject, planProject } from './index.ts';
-import { stringCopyOf, type FieldPlan } from './plan.ts';
+import { readSnapshot } from '../../data/store.ts';
+import { copiedArgument, isKernelCopy, type FieldPlan } from './plan.ts';
 
 /** Field name → [read, show, record type, ctx path] of one event's plan. */
 function fieldsOf(...args: Parameters<typeof planProject>) {
@@ -155,11 +156,22 @@ describe('input it cannot use gets a clear error', () => {
 	});
 });
 
-describe('stringCopyOf (7.x syscall formats)', () => {
+describe('kernel copies of string arguments (7.x syscall formats)', () => {
 	it('names the argument a __<arg>_val copy belongs to, and nothing else', () => {
 		const openat = fixtureInput('7.2-amd64', 'syscalls:sys_enter_openat').events[0]!;
-		expect(openat.format.fields.map((f) => stringCopyOf(openat, f))).toEqual([...openat.format.fields.map(() => null).slice(1), 'filename']);
+		expect(openat.format.fields.map((f) => copiedArgument(openat, f))).toEqual([...openat.format.fields.map(() => null).slice(1), 'filename']);
+		expect(openat.format.fields.map((f) => isKernelCopy(openat, f))).toEqual([...openat.format.fields.map(() => false).slice(1), true]);
 		const older = fixtureInput('running-6.18-amd64', 'syscalls:sys_enter_openat').events[0]!;
-		expect(older.format.fields.every((f) => stringCopyOf(older, f) === null)).toBe(true);
+		expect(older.format.fields.every((f) => copiedArgument(older, f) === null && !isKernelCopy(older, f))).toBe(true);
+	});
+
+	it('leaves out a copy whose name matches no string argument (7.2 kexec_file_load: __flags_val copies cmdline_ptr)', () => {
+		const snapshot = readSnapshot(new URL('../../../data', import.meta.url).pathname, '7.2-amd64');
+		const kexec = snapshot.events.find((e) => e.name === 'sys_enter_kexec_file_load')!;
+		const copy = kexec.format.fields.find((f) => f.name === '__flags_val')!;
+		expect([isKernelCopy(kexec, copy), copiedArgument(kexec, copy)]).toEqual([true, null]);
+		const plan = planProject({ kernel: snapshot.provenance, events: [kexec] });
+		expect(plan.events[0]!.fields.map((f) => f.name)).toEqual(['kernel_fd', 'initrd_fd', 'cmdline_len', 'cmdline_ptr', 'flags']);
+		expect(plan.notes).toContain('syscalls:sys_enter_kexec_file_load: field __flags_val is not recorded: the kernel fills this copy in its own trace buffer only, not in the record a BPF program gets (verified on 7.2: it reads as garbage); string arguments are read from user memory instead.');
 	});
 });

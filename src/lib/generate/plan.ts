@@ -408,14 +408,20 @@ function selectFields(event: Event, options: GeneratorOptions): Field[] {
 }
 
 /**
- * Since 7.x a syscall's format lists copies of its string arguments after them (`__data_loc char[]
- * __filename_val` for `filename`): the argument's name when `f` is such a copy. The record a BPF
- * program gets holds only the syscall number and the argument registers (perf_call_bpf_enter), so
- * the generator never reads these.
+ * Whether `f` is one of the copies of string arguments that 7.x lists after a syscall's arguments
+ * (`__data_loc char[] __filename_val` for `filename`). The record a BPF program gets for a sys_enter
+ * event holds only the syscall number and the argument registers (perf_call_bpf_enter), so no
+ * `__data_loc` field of one reaches it, whatever its name (kexec_file_load's copy of cmdline_ptr is
+ * called `__flags_val`): the generator never reads these.
  */
-export function stringCopyOf(event: Event, f: Field): string | null {
+export function isKernelCopy(event: Event, f: Field): boolean {
+	return isSyscallEnter(event) && f.dynamic !== null;
+}
+
+/** The argument a kernel copy is named after, when that argument is a string: `filename` for `__filename_val`. */
+export function copiedArgument(event: Event, f: Field): string | null {
 	const m = /^__(\w+)_val$/.exec(f.name);
-	if (!isSyscallEnter(event) || f.dynamic === null || !m) return null;
+	if (!isKernelCopy(event, f) || !m) return null;
 	return event.format.fields.some((x) => x.name === m[1] && isCharPointer(x.type)) ? m[1]! : null;
 }
 
@@ -441,9 +447,10 @@ function planEvent(event: Event, input: PlanInput, options: GeneratorOptions, na
 			omitted.push({ name: f.name, reason: 'a flexible array whose length the format file does not give' });
 			continue;
 		}
-		const copyOf = stringCopyOf(event, f);
-		if (copyOf) {
-			omitted.push({ name: f.name, reason: `the kernel fills this copy of ${copyOf} in its own trace buffer only, not in the record a BPF program gets (verified on 7.2: it reads as garbage); ${copyOf} is read from user memory instead` });
+		if (isKernelCopy(event, f)) {
+			const of = copiedArgument(event, f);
+			const source = of ? `${of} is` : 'string arguments are';
+			omitted.push({ name: f.name, reason: `the kernel fills this copy${of ? ` of ${of}` : ''} in its own trace buffer only, not in the record a BPF program gets (verified on 7.2: it reads as garbage); ${source} read from user memory instead` });
 			continue;
 		}
 		fields.push(planField(event, f, name, paths.get(f.name) ?? { path: null, aggregate: false, vmlinux: false }, paths, options, memberNamer));
