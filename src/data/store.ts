@@ -12,9 +12,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { parseFormat } from '../lib/format/parse.ts';
+import { FormatParseError, parseFormat } from '../lib/format/parse.ts';
 import {
+	CategoryNameSchema,
 	ContextStructSchema,
+	describeIssues,
+	EventNameSchema,
+	ModuleNameSchema,
 	ProvenanceSchema,
 	SnapshotSchema,
 	type ContextStruct,
@@ -26,11 +30,12 @@ import {
 const HashSchema = z.string().regex(/^[0-9a-f]{16}$/);
 
 const StoredEventSchema = z.strictObject({
-	category: z.string(),
-	name: z.string(),
+	/** Names a file in data/formats/: constrained before any path is made of it. */
+	category: CategoryNameSchema,
+	name: EventNameSchema,
 	id: z.number().int().nonnegative(),
 	/** `null` for built-in events, otherwise the module's name. */
-	module: z.string().nullable(),
+	module: ModuleNameSchema.nullable(),
 	/** Key into data/formats/<category>.json. */
 	format: HashSchema,
 	/** Key into data/structs.json with how it matched, or why none did. */
@@ -66,7 +71,7 @@ function readJson<T>(file: string, schema: z.ZodType<T>): T {
 		throw new DataError(file, `not valid JSON (${(error as Error).message}); restore it with \`git checkout -- ${file}\``);
 	}
 	const result = schema.safeParse(raw);
-	if (!result.success) throw new DataError(file, `does not match its schema:\n${z.prettifyError(result.error)}`);
+	if (!result.success) throw new DataError(file, `does not match its schema:\n${describeIssues(result.error, raw)}`);
 	return result.data;
 }
 
@@ -140,13 +145,24 @@ export function readSnapshot(dataDir: string, id: string): Snapshot {
 			name: e.name,
 			origin: e.module === null ? { kind: 'builtin' } : { kind: 'module', module: e.module },
 			formatText,
-			format: parseFormat(formatText, `${e.category}/${e.name}/format of kernel ${id}`),
+			format: parseStoredFormat(formatText, where, `${e.category}/${e.name}/format of kernel ${id}`),
 			context,
 		};
 	});
-	const result = SnapshotSchema.safeParse({ provenance: stored.provenance, events });
-	if (!result.success) throw new DataError(kernelFile, `unpacks to an invalid snapshot:\n${z.prettifyError(result.error)}`);
+	const snapshot = { provenance: stored.provenance, events };
+	const result = SnapshotSchema.safeParse(snapshot);
+	if (!result.success) throw new DataError(kernelFile, `unpacks to an invalid snapshot of kernel ${id}:\n${describeIssues(result.error, snapshot)}`);
 	return result.data;
+}
+
+/** A stored format text parsed; one that does not parse is a DataError naming the kernel file and the event. */
+function parseStoredFormat(text: string, where: string, name: string): Event['format'] {
+	try {
+		return parseFormat(text, name);
+	} catch (error) {
+		if (error instanceof FormatParseError) throw new DataError(where, `${error.message}; restore data/ with git or capture the kernel again`);
+		throw error;
+	}
 }
 
 /**
