@@ -32,6 +32,8 @@ function walk(btf: Btf, id: number, next: (t: BtfType) => number | undefined): B
 
 /** How deep function-pointer parameters may nest in one declaration (real ones nest two or three deep). */
 const MAX_DECLARATION_DEPTH = 32;
+/** The longest C declaration text made: parameters that share types could otherwise double it at each level. */
+const MAX_DECLARATION_LENGTH = 4096;
 
 /** The type a chain of qualifiers and type tags applies to. */
 export function unqualified(btf: Btf, t: BtfType): BtfType {
@@ -51,7 +53,9 @@ export function declare(btf: Btf, id: number, name: string, depth = 0): string {
 		if (t.kind === BtfKind.PTR || t.kind === BtfKind.FUNC_PROTO || t.kind === BtfKind.TYPE_TAG || QUALIFIERS[t.kind] !== undefined) return t.type as number;
 		return undefined;
 	}).map((t) => t.id);
-	return emitChain(btf, chain, name, depth);
+	const text = emitChain(btf, chain, name, depth);
+	if (text.length > MAX_DECLARATION_LENGTH) throw new BtfError(`type ${id}`, `its C declaration is longer than ${MAX_DECLARATION_LENGTH} characters; the BTF is corrupt`);
+	return text;
 }
 
 function emitChain(btf: Btf, chain: number[], name: string, depth: number): string {
