@@ -257,7 +257,7 @@ function mainFunction(plan: ProgramPlan): Lines {
 			'signal(SIGINT, on_signal);',
 			'signal(SIGTERM, on_signal);',
 			`fprintf(stderr, ${cString(`Tracing ${what}: copying bpf_printk lines from trace_pipe. Press Ctrl-C to stop.\n`)});`,
-			'err = tp_copy_trace_pipe(&exiting);',
+			'err = tp_copy_trace_pipe(&exiting, tracepoints, sizeof(tracepoints) / sizeof(tracepoints[0]));',
 		);
 	}
 	body.push('', 'cleanup:', ...(consumer ? [consumer.free] : []), `${skel}__destroy(skel);`, 'return err ? 1 : 0;');

@@ -146,8 +146,8 @@ export function emitReadme(plan: ProgramPlan): string {
 	if (plan.transport === 'printk') {
 		out.push(
 			zh
-				? `程序用 ${code('bpf_printk')} 输出，加载器把 ${code('/sys/kernel/tracing/trace_pipe')} 的内容原样打印出来（也可以自己 ${code('sudo cat')} 这个文件）。每行以事件名开头，字段太多时分成几行。`
-				: `The program writes with ${code('bpf_printk')}; the loader copies ${code('/sys/kernel/tracing/trace_pipe')} to its output (you can also ${code('sudo cat')} that file). Each line starts with the event's name; many fields take several lines.`,
+				? `程序用 ${code('bpf_printk')} 输出。加载器在自己的 tracefs 实例里读这些行，只打印本程序事件的行，所以别的程序读 ${code('/sys/kernel/tracing/trace_pipe')} 时不会丢行（你也可以自己 ${code('sudo cat')} 这个文件看到它们）。每行以事件名开头，字段太多时分成几行。`
+				: `The program writes with ${code('bpf_printk')}. The loader reads those lines from a tracefs instance of its own and prints only its events' lines, so other programs reading ${code('/sys/kernel/tracing/trace_pipe')} lose nothing (you can also ${code('sudo cat')} that file to see them). Each line starts with the event's name; many fields take several lines.`,
 		);
 	} else {
 		out.push(
