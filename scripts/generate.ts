@@ -8,7 +8,7 @@ import { listKernelIds, readProvenance, readSnapshot } from '../src/data/store.t
 import { capturedOnFrom } from '../src/lib/generate/captured-on.ts';
 import { companionModule, readCompanionFiles } from '../src/lib/generate/companion-sync.ts';
 import { shellWord } from '../src/lib/shell/quote.ts';
-import { nearest } from '../src/site/nearest.ts';
+import { MAX_NEEDLE_LENGTH, nearest } from '../src/site/nearest.ts';
 import { parseCommandLine, runCli, UsageError } from './lib/cli.ts';
 import { checkProgramName, GenerateError, generateProject, type GeneratorOptions } from '../src/lib/generate/index.ts';
 import { quoteValue, TRACEFS_NAME, type Event, type Snapshot } from '../src/schemas/snapshot.ts';
@@ -91,7 +91,7 @@ function findEvents(snapshot: Snapshot, spec: string): Event[] {
 		const near = nearest([...byKey.keys()], key);
 		// The hint is a command the reader may paste: only offer one for a plausible name, and quote it.
 		const name = key.split(':').at(-1) ?? '';
-		const grep = TRACEFS_NAME.test(name) ? ` List them with: sudo grep ${shellWord(name)} /sys/kernel/tracing/available_events` : '';
+		const grep = TRACEFS_NAME.test(name) && name.length <= MAX_NEEDLE_LENGTH ? ` List them with: sudo grep ${shellWord(name)} /sys/kernel/tracing/available_events` : '';
 		const hint = near.length > 0 ? ` Nearest: ${near.join(', ')}.` : grep;
 		throw new UsageError(`kernel ${snapshot.provenance.id} has no event ${quoteValue(key)} (write events as category:name).${hint}`);
 	});
