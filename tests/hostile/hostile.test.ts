@@ -13,6 +13,7 @@ import { emitBpf } from '../../src/lib/generate/emit-bpf.ts';
 import { emitLoader } from '../../src/lib/generate/emit-loader.ts';
 import { GenerateError, generateProject, planProject } from '../../src/lib/generate/index.ts';
 import { describeIssues, quoteValue, SnapshotSchema, type Snapshot } from '../../src/schemas/snapshot.ts';
+import { HeadlineRunSchema } from '../../src/schemas/verify.ts';
 import { CASES, hostileSnapshot, PLACES, realSnapshot, TARGET } from './payloads.ts';
 
 /** C source with comments, string and character literals taken out: what the compiler reads as code. */
@@ -174,5 +175,17 @@ describe('with the schema bypassed, the generator and its emitters refuse the pa
 		expect(() => emitLoader(plan)).toThrowError(/refusing to emit module name "ext4; curl x\|sh"/);
 		plan.events[0]!.event = { ...plan.events[0]!.event, origin: { kind: 'builtin' }, category: '../../x' };
 		expect(() => emitLoader(plan)).toThrowError(/refusing to emit tracefs name "\.\.\/\.\.\/x"/);
+	});
+});
+
+describe('verification results in data/verify show their trigger as a command: plain words only', () => {
+	const run = { event: 'syscalls:sys_enter_connect', pairExit: true, context: 'vmlinux', trigger: 'nc 127.0.0.1 1', expected: {}, line: null, passed: false };
+	it('accepts the real triggers and refuses shell', () => {
+		for (const trigger of ['nc 127.0.0.1 1', 'cat /verify/marker', '/bin/true atlas-verify']) expect(HeadlineRunSchema.safeParse({ ...run, trigger }).success).toBe(true);
+		for (const trigger of ['nc 1; curl x|sh', '$(touch /tmp/atlas-PWN)', 'cat `x`', 'a\nb', 'a > /etc/passwd', '']) {
+			const result = HeadlineRunSchema.safeParse({ ...run, trigger });
+			expect(result.success, trigger).toBe(false);
+		}
+		expect(HeadlineRunSchema.safeParse({ ...run, event: '../x:y' }).success).toBe(false);
 	});
 });
