@@ -47,6 +47,7 @@ const StoredEventSchema = z.strictObject({
 const StoredKernelSchema = z.strictObject({ provenance: ProvenanceSchema, events: z.array(StoredEventSchema) });
 const FormatPoolSchema = z.record(HashSchema, z.string());
 const StructPoolSchema = z.record(HashSchema, ContextStructSchema);
+const UncheckedStructPoolSchema = z.record(HashSchema, z.unknown());
 
 /** A data/ file that is missing or does not match its schema: names the file and what to do. */
 export class DataError extends Error {
@@ -120,7 +121,8 @@ export function readSnapshot(dataDir: string, id: string): Snapshot {
 		throw new DataError(kernelFile, `no snapshot for kernel "${id}"; captured kernels: ${known.join(', ') || 'none'}`);
 	}
 	const stored = readJson(kernelFile, StoredKernelSchema);
-	const structs = readJson(p.structPool, StructPoolSchema);
+	// Each struct is checked where an event uses it, so an error names the kernel and the event too.
+	const structs = readJson(p.structPool, UncheckedStructPoolSchema);
 	const formatPools = new Map<string, Record<string, string>>();
 	const events: Event[] = stored.events.map((e) => {
 		let pool = formatPools.get(e.category);
@@ -138,7 +140,9 @@ export function readSnapshot(dataDir: string, id: string): Snapshot {
 		} else {
 			const struct = structs[e.context.struct];
 			if (!struct) throw new DataError(where, `struct ${e.context.struct} is not in ${p.structPool}`);
-			context = { match: e.context.match, struct };
+			const checked = ContextStructSchema.safeParse(struct);
+			if (!checked.success) throw new DataError(where, `struct ${e.context.struct} in ${p.structPool} does not match its schema:\n${describeIssues(checked.error, struct)}`);
+			context = { match: e.context.match, struct: checked.data };
 		}
 		return {
 			category: e.category,

@@ -105,7 +105,8 @@ describe('data/ files patched by hand are refused on reading: file, kernel, even
 	it('a member name carrying C code in structs.json', () => {
 		const copy = patched('structs.json', (t) => t.replace('{"name":"args"', `{"name":${JSON.stringify('args[0]); bpf_trace_printk("PWN", 4); (void)(ctx->args')}`));
 		const message = refusal(copy);
-		expect(message).toContain('structs.json');
+		expect(message).toContain(`kernels/${id}.json (syscalls:sys_enter_`);
+		expect(message).toContain('structs.json does not match its schema');
 		expect(message).toContain('member name "args[0]); bpf_trace_printk(\\"PWN\\", 4); (void)(ctx->args" is not a C identifier');
 	});
 
