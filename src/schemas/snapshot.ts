@@ -40,10 +40,11 @@ export const MODULE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_-]*$/;
 const MODULE_RULE = 'a kernel module name (letters, digits, _ and -; not starting with -)';
 /**
  * C type text as tracefs and bpftool print it: `const char *const *`, `void (*)(void *)`, `char [16]`,
- * and array lengths such as `[32 + 1]` or `[(sizeof(struct x) / 32)]`. No quotes, `;`, braces, `#` or line breaks.
+ * and array lengths such as `[32 + 1]` or `[(sizeof(struct x) / 32)]`. No quotes, `;`, braces, `#`, comment
+ * marks or line breaks.
  */
-export const C_TYPE_TEXT = /^[A-Za-z_][A-Za-z0-9_ *()[\],+/.-]*$/;
-const C_TYPE_RULE = 'C type text (letters, digits, _, spaces and * ( ) [ ] , + / . -)';
+export const C_TYPE_TEXT = /^(?!.*(?:\/\*|\*\/|\/\/))[A-Za-z_][A-Za-z0-9_ *()[\],+/.-]*$/;
+const C_TYPE_RULE = 'C type text (letters, digits, _, spaces and * ( ) [ ] , + / . -; no comment marks)';
 
 export const CategoryNameSchema = constrained('category', TRACEFS_NAME, TRACEFS_RULE, 64);
 export const EventNameSchema = constrained('event name', TRACEFS_NAME, TRACEFS_RULE, 128);
