@@ -8,7 +8,7 @@ import uFuzzy from '@leeoniya/ufuzzy';
 import { DataError, listKernelIds, readProvenance, readSnapshot } from '../src/data/store.ts';
 import { capturedOnFrom } from '../src/lib/generate/captured-on.ts';
 import { companionModule, readCompanionFiles } from '../src/lib/generate/companion-sync.ts';
-import { callerPath, describeError, makeDirectory, parseCommandLine, replaceFile, runCli, UsageError } from './lib/cli.ts';
+import { callerPath, dataFolder, describeError, makeDirectory, parseCommandLine, replaceFile, runCli, UsageError } from './lib/cli.ts';
 import { checkProgramName, GenerateError, generateProject, type GeneratorOptions } from '../src/lib/generate/index.ts';
 import type { Event, Snapshot } from '../src/schemas/snapshot.ts';
 import { captureLiveSnapshot } from './generate/live.ts';
@@ -154,7 +154,7 @@ function main(): void {
 		},
 		{ positionals: true },
 	);
-	const dataDir = callerPath(values.data ?? join(REPO, 'data'));
+	const dataDir = dataFolder(values.data, join(REPO, 'data'));
 	if (values['list-kernels']) {
 		for (const id of listKernelIds(dataDir)) {
 			try {

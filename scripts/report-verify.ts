@@ -6,14 +6,14 @@
 import { join } from 'node:path';
 import { listVerifiedKernels, readVerifyResult } from '../src/data/verify.ts';
 import { VariantNameSchema, VerifiedContextSchema, type CheckName, type VerifyResult } from '../src/schemas/verify.ts';
-import { callerPath, parseCommandLine, runCli } from './lib/cli.ts';
+import { dataFolder, parseCommandLine, runCli } from './lib/cli.ts';
 
 const HELP = "Usage: node scripts/report-verify.ts [--data DIR]\n\nPrints the committed verification results as a Markdown table (DIR: default the repository's data/).";
 const checks: CheckName[] = [...VerifiedContextSchema.options, ...VariantNameSchema.options];
 
 await runCli('report-verify', () => {
 	const { values } = parseCommandLine('report-verify', HELP, { data: { type: 'string' } });
-	const dataDir = callerPath(values.data ?? join(import.meta.dirname, '..', 'data'));
+	const dataDir = dataFolder(values.data, join(import.meta.dirname, '..', 'data'));
 	printTable(listVerifiedKernels(dataDir).map((id) => readVerifyResult(dataDir, id)!));
 });
 

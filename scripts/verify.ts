@@ -10,7 +10,7 @@ import { listKernelIds, readProvenance } from '../src/data/store.ts';
 import { writeVerifyResult } from '../src/data/verify.ts';
 import { checksOf, VerifiedContextSchema, type VerifiedContext, type VerifyResult } from '../src/schemas/verify.ts';
 import { verifyKernel } from './verify/run.ts';
-import { callerPath, describeError, parseCommandLine, runCli, UsageError } from './lib/cli.ts';
+import { callerPath, dataFolder, describeError, parseCommandLine, runCli, UsageError } from './lib/cli.ts';
 
 const HELP = `Usage:
   npm run verify -- --kernel ID [--kernel ID…] [options]
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
 		work: { type: 'string' },
 		mirror: { type: 'string' },
 	}).values;
-	const dataDir = callerPath(args.data ?? join(REPO, 'data'));
+	const dataDir = dataFolder(args.data, join(REPO, 'data'));
 	const known = listKernelIds(dataDir);
 	if (Boolean(args.all) === Boolean(args.kernel?.length)) throw new UsageError('give --kernel ID or --all (see --help)');
 	const ids = args.all ? known.filter((id) => readProvenance(dataDir, id).source.kind === 'debian') : args.kernel!;

@@ -65,6 +65,14 @@ export function callerPath(path: string): string {
 	return resolve(startedByNpm ? INIT_CWD : process.cwd(), path);
 }
 
+/** The data folder a reading command was given with --data (must exist), or the repository's. */
+export function dataFolder(given: string | undefined, repositoryData: string): string {
+	if (given === undefined) return repositoryData;
+	const dir = callerPath(given);
+	if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--data ${dir} is not a folder; give the data folder to read (default: the repository's data/)`);
+	return dir;
+}
+
 /** Runs `main`; any error becomes the command's one-line failure (with ATLAS_DEBUG=1, an unexpected one shows its stack first). */
 export async function runCli(command: string, main: () => void | Promise<void>, expected: (abstract new (...args: never[]) => Error)[] = []): Promise<void> {
 	try {
