@@ -332,7 +332,7 @@ function guard(where: string, step: () => void): void {
 function describedFsError(where: string, error: unknown): Error {
 	const fs = fsProblem(error);
 	if (!fs) return error as Error;
-	return new DataError(fs.path ?? where, `cannot write it (${fs.problem}); nothing in ${dirname(where)} changed — make it writable or choose another --data folder`);
+	return new DataError(fs.path ?? where, `cannot write it (${fs.problem}); make it writable or choose another --data folder`);
 }
 
 /** Puts back every file the journal's swap touched; afterwards data/ is as before the write began. */

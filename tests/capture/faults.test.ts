@@ -1,0 +1,183 @@
+/**
+ * Fault tests of `npm run capture` (as root): the running kernel captured into a copy of the committed
+ * data/ that is read-only in part, on a full disk, on two mounts, or whose capture is stopped by a
+ * signal mid-way. Afterwards the copy must be byte for byte what it was (the `git status` of data/ is
+ * clean) and no temporary folder may be left; a failure is one line that says nothing changed.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statfsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const REPO = new URL('../../', import.meta.url).pathname.replace(/\/$/, '');
+const base = mkdtempSync(join(tmpdir(), 'atlas-faults-'));
+const mounts: string[] = [];
+
+function mount(...args: string[]): void {
+	execFileSync('mount', args);
+	mounts.push(args.at(-1)!);
+}
+function unmount(dir: string): void {
+	execFileSync('umount', [dir]);
+	mounts.splice(mounts.lastIndexOf(dir), 1);
+}
+
+afterAll(() => {
+	for (const dir of mounts.reverse()) execFileSync('umount', ['-l', dir]);
+	rmSync(base, { recursive: true, force: true });
+});
+
+/** Everything under `dir`, hidden files too, as relative path → bytes. */
+function tree(dir: string): Map<string, string> {
+	const files = new Map<string, string>();
+	for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+		const path = join(entry.parentPath, entry.name);
+		files.set(path.slice(dir.length), entry.isFile() ? readFileSync(path, 'latin1') : entry.isDirectory() ? '<dir>' : '<other>');
+	}
+	return files;
+}
+
+/** Paths that differ between two trees (for a readable failure instead of a 20 MB diff). */
+function differences(a: Map<string, string>, b: Map<string, string>): string[] {
+	return [...new Set([...a.keys(), ...b.keys()])].filter((k) => a.get(k) !== b.get(k)).sort();
+}
+
+const leftovers = (pid: number) => readdirSync(tmpdir()).filter((n) => n.startsWith(`atlas-capture-${pid}-`));
+
+interface Capture {
+	pid: number;
+	status: number | null;
+	signal: NodeJS.Signals | null;
+	stdout: string;
+	stderr: string;
+}
+
+/** `capture --running --data <dataDir>`; `during` may act on the running process (signal it). */
+function capture(dataDir: string, during?: (child: { pid: number; stdout: () => string; kill: (s: NodeJS.Signals) => void; done: () => boolean }) => Promise<void>): Promise<Capture> {
+	const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'INIT_CWD' && !k.startsWith('npm_')));
+	const child = spawn(process.execPath, [join(REPO, 'scripts/capture.ts'), '--running', '--data', dataDir], { cwd: base, env });
+	let stdout = '';
+	let stderr = '';
+	let finished = false;
+	child.stdout.on('data', (c: Buffer) => (stdout += c));
+	child.stderr.on('data', (c: Buffer) => (stderr += c));
+	const ended = new Promise<Capture>((done) =>
+		child.on('close', (status, signal) => {
+			finished = true;
+			done({ pid: child.pid!, status, signal, stdout, stderr });
+		}),
+	);
+	void during?.({ pid: child.pid!, stdout: () => stdout, kill: (s) => child.kill(s), done: () => finished });
+	return ended;
+}
+
+/** A failure line as every CLI prints it, saying data did not change. */
+function expectCleanFailure(r: Capture, dataDir: string, problem: RegExp): void {
+	expect(r.status, r.stderr).toBe(1);
+	expect(r.stderr.trimEnd().split('\n'), r.stderr).toHaveLength(1);
+	expect(r.stderr).toMatch(/^capture: /);
+	expect(r.stderr).toMatch(problem);
+	expect(r.stderr.trimEnd().endsWith(`(nothing in ${dataDir} changed)`), r.stderr).toBe(true);
+}
+
+let original: Map<string, string>;
+let afterCapture: Map<string, string>;
+let copies = 0;
+
+/** A fresh copy of the committed data/ at `<parent>/data`. */
+function copyData(parent = join(base, `copy-${++copies}`)): string {
+	mkdirSync(parent, { recursive: true });
+	cpSync(join(REPO, 'data'), join(parent, 'data'), { recursive: true });
+	return join(parent, 'data');
+}
+
+beforeAll(() => {
+	if (process.getuid?.() !== 0) throw new Error('tests/capture/faults.test.ts captures the running kernel and mounts file systems: run npm test as root');
+	original = tree(join(REPO, 'data'));
+});
+
+describe('capture into a damaged or interrupted data folder', () => {
+	it('control: a capture that succeeds adds its kernel and leaves no staging or temporary folder', async () => {
+		const data = copyData();
+		const r = await capture(data);
+		expect(r.status, r.stderr).toBe(0);
+		afterCapture = tree(data);
+		const changed = differences(original, afterCapture);
+		expect(changed.some((path) => /^\/kernels\/running-[\d.]+-\w+\.json$/.test(path))).toBe(true);
+		expect(changed.filter((path) => path.includes('.staging') || path.includes('.tmp-'))).toEqual([]);
+		expect(leftovers(r.pid)).toEqual([]);
+	});
+
+	it('read-only data/kernels (a read-only bind mount): refused, nothing changed', async () => {
+		const data = copyData();
+		mount('--bind', join(data, 'kernels'), join(data, 'kernels'));
+		execFileSync('mount', ['-o', 'remount,bind,ro', join(data, 'kernels')]);
+		const r = await capture(data);
+		unmount(join(data, 'kernels'));
+		expectCleanFailure(r, data, new RegExp(`${data}/kernels: cannot write it \\(read-only file system\\); make it writable or choose another --data folder`));
+		expect(differences(original, tree(data))).toEqual([]);
+		expect(leftovers(r.pid)).toEqual([]);
+	});
+
+	it('a full disk (a tmpfs with 512 KiB free): refused, nothing changed, no *.tmp-* or staging files', async () => {
+		const disk = join(base, 'full-disk');
+		mkdirSync(disk);
+		mount('-t', 'tmpfs', '-o', 'size=64m', 'tmpfs', disk);
+		const data = copyData(disk);
+		const used = (fs: ReturnType<typeof statfsSync>) => (fs.blocks - fs.bfree) * fs.bsize;
+		execFileSync('mount', ['-o', `remount,size=${used(statfsSync(disk)) + 512 * 1024}`, disk]);
+		const r = await capture(data);
+		expectCleanFailure(r, data, /cannot write it \(no space left on the device\)/);
+		expect(differences(original, tree(data))).toEqual([]);
+		expect(leftovers(r.pid)).toEqual([]);
+	});
+
+	it('data/kernels on another mount: the pools already swapped in are put back when the kernel file cannot follow', async () => {
+		const data = copyData();
+		const kernels = join(data, 'kernels');
+		renameSync(kernels, `${kernels}.held`);
+		mkdirSync(kernels);
+		mount('-t', 'tmpfs', '-o', 'size=64m', 'tmpfs', kernels);
+		cpSync(`${kernels}.held`, kernels, { recursive: true });
+		rmSync(`${kernels}.held`, { recursive: true });
+		const r = await capture(data);
+		expectCleanFailure(r, data, /kernels\/running-[\d.]+-\w+\.json: cannot write it \(on another mount than the data folder\)/);
+		expect(differences(original, tree(data))).toEqual([]);
+		unmount(kernels);
+		expect(leftovers(r.pid)).toEqual([]);
+	});
+
+	it('SIGTERM while the snapshot is built: stops with status 143 before writing, nothing changed, temporary folder removed', async () => {
+		const data = copyData();
+		const r = await capture(data, async (child) => {
+			while (!child.done() && !child.stdout().includes('building snapshot')) await sleep(5);
+			child.kill('SIGTERM');
+		});
+		expect(r.stdout).toContain('building snapshot');
+		expect(r.stdout).not.toContain('wrote ');
+		expect(r.status).toBe(143);
+		expect(differences(original, tree(data))).toEqual([]);
+		expect(leftovers(r.pid)).toEqual([]);
+	});
+
+	it('SIGKILL while writing: data/ files untouched; the next capture cleans up the staging and temporary folders and writes the same result', async () => {
+		const data = copyData();
+		const staging = join(data, '.staging');
+		const killed = await capture(data, async (child) => {
+			while (!child.done() && !existsSync(staging)) await sleep(1);
+			child.kill('SIGKILL');
+		});
+		expect(killed.signal).toBe('SIGKILL');
+		expect(existsSync(staging), 'killed while data/.staging existed').toBe(true);
+		expect(differences(original, tree(data)).filter((path) => !path.startsWith('/.staging'))).toEqual([]);
+		expect(leftovers(killed.pid)).toHaveLength(1);
+
+		const next = await capture(data);
+		expect(next.status, next.stderr).toBe(0);
+		expect(differences(afterCapture, tree(data))).toEqual([]);
+		expect(leftovers(killed.pid)).toEqual([]);
+		expect(leftovers(next.pid)).toEqual([]);
+	});
+});
