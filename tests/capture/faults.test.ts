@@ -2,14 +2,17 @@
  * Fault tests of `npm run capture` (as root): the running kernel captured into a copy of the committed
  * data/ that is read-only in part, on a full disk, on two mounts, or whose capture is stopped by a
  * signal mid-way. Afterwards the copy must be byte for byte what it was (the `git status` of data/ is
- * clean) and no temporary folder may be left; a failure is one line that says nothing changed.
+ * clean) and no temporary folder may be left; a failure is one line that says nothing changed. Last,
+ * strace kills a writer at each rename of its swap, and the next write must undo the half-done swap.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statfsSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recoverInterruptedWrite } from '../../src/data/store.ts';
+import { captureLiveSnapshot } from '../../scripts/generate/live.ts';
 
 const REPO = new URL('../../', import.meta.url).pathname.replace(/\/$/, '');
 const base = mkdtempSync(join(tmpdir(), 'atlas-faults-'));
@@ -126,8 +129,8 @@ describe('capture into a damaged or interrupted data folder', () => {
 		mkdirSync(disk);
 		mount('-t', 'tmpfs', '-o', 'size=64m', 'tmpfs', disk);
 		const data = copyData(disk);
-		const used = (fs: ReturnType<typeof statfsSync>) => (fs.blocks - fs.bfree) * fs.bsize;
-		execFileSync('mount', ['-o', `remount,size=${used(statfsSync(disk)) + 512 * 1024}`, disk]);
+		const { blocks, bfree, bsize } = statfsSync(disk);
+		execFileSync('mount', ['-o', `remount,size=${(Number(blocks) - Number(bfree)) * Number(bsize) + 512 * 1024}`, disk]);
 		const r = await capture(data);
 		expectCleanFailure(r, data, /cannot write it \(no space left on the device\)/);
 		expect(differences(original, tree(data))).toEqual([]);
@@ -179,5 +182,32 @@ describe('capture into a damaged or interrupted data folder', () => {
 		expect(differences(afterCapture, tree(data))).toEqual([]);
 		expect(leftovers(killed.pid)).toEqual([]);
 		expect(leftovers(next.pid)).toEqual([]);
+	});
+});
+
+describe('a writer killed at any step of its swap (strace kills it at its n-th rename)', () => {
+	it('the next write finds data/ half swapped and puts every file back', async () => {
+		const snapshotFile = join(base, 'live-snapshot.json');
+		writeFileSync(snapshotFile, JSON.stringify(captureLiveSnapshot()));
+		const store = join(REPO, 'src/data/store.ts');
+		const writer = (data: string) => `import { readFileSync } from 'node:fs'; import { writeSnapshot } from ${JSON.stringify(store)}; writeSnapshot(${JSON.stringify(data)}, JSON.parse(readFileSync(${JSON.stringify(snapshotFile)}, 'utf8')));`;
+		const write = (data: string, killAtRename?: number) =>
+			spawnSync('strace', ['-f', '-qq', '-o', '/dev/null', '-e', 'trace=rename', ...(killAtRename ? ['-e', `inject=rename:signal=KILL:when=${killAtRename}`] : []), process.execPath, '--input-type=module', '-e', writer(data)], { encoding: 'utf8' });
+		// Renames of a write: the staging folder taking the lock, then one per changed file (the kernel file last).
+		const counted = copyData();
+		const renames = spawnSync('strace', ['-f', '-qq', '-e', 'trace=rename', process.execPath, '--input-type=module', '-e', writer(counted)], { encoding: 'utf8' });
+		expect(renames.status, renames.stderr).toBe(0);
+		const swapRenames = renames.stderr.split('\n').filter((l) => /rename\(.*\.staging\/new\//.test(l)).length;
+		expect(swapRenames).toBeGreaterThan(2);
+		for (const n of [1, 2, 3, Math.ceil(swapRenames / 2), swapRenames + 1]) {
+			const data = copyData();
+			const killed = write(data, n);
+			expect(killed.signal ?? killed.status, `rename ${n}`).not.toBe(0);
+			const halfDone = differences(original, tree(data)).filter((path) => !/^\/\.staging/.test(path));
+			// Killed at the k-th swap rename (n = k + 1), k - 1 files were already replaced.
+			expect(halfDone.length, `rename ${n}: ${halfDone.join(' ')}`).toBe(n <= 2 ? 0 : n - 2);
+			recoverInterruptedWrite(data);
+			expect(differences(original, tree(data)), `rename ${n}`).toEqual([]);
+		}
 	});
 });
