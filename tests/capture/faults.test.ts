@@ -3,7 +3,8 @@
  * data/ that is read-only in part, on a full disk, on two mounts, or whose capture is stopped by a
  * signal mid-way. Afterwards the copy must be byte for byte what it was (the `git status` of data/ is
  * clean) and no temporary folder may be left; a failure is one line that says nothing changed. Last,
- * strace kills a writer at each rename of its swap, and the next write must undo the half-done swap.
+ * strace kills a writer at each rename of its swap, and the next write must undo the half-done swap;
+ * and stops one mid-swap, so that a second writer must wait for it.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recoverInterruptedWrite } from '../../src/data/store.ts';
+import { recoverInterruptedWrite, writeSnapshot } from '../../src/data/store.ts';
 import { captureLiveSnapshot } from '../../scripts/generate/live.ts';
 
 const REPO = new URL('../../', import.meta.url).pathname.replace(/\/$/, '');
@@ -186,22 +187,29 @@ describe('capture into a damaged or interrupted data folder', () => {
 });
 
 describe('a writer killed at any step of its swap (strace kills it at its n-th rename)', () => {
-	it('the next write finds data/ half swapped and puts every file back', async () => {
-		const snapshotFile = join(base, 'live-snapshot.json');
+	const snapshotFile = join(base, 'live-snapshot.json');
+	const store = join(REPO, 'src/data/store.ts');
+	const writer = (data: string) => `import { readFileSync } from 'node:fs'; import { writeSnapshot } from ${JSON.stringify(store)}; writeSnapshot(${JSON.stringify(data)}, JSON.parse(readFileSync(${JSON.stringify(snapshotFile)}, 'utf8')));`;
+	const traced = (data: string, inject: string[] = []) => ['-f', '-qq', '-e', 'trace=rename', ...inject, process.execPath, '--input-type=module', '-e', writer(data)];
+	/** data/ after an uninterrupted write of the snapshot. */
+	let written: Map<string, string>;
+	let swapRenames: number;
+
+	beforeAll(() => {
 		writeFileSync(snapshotFile, JSON.stringify(captureLiveSnapshot()));
-		const store = join(REPO, 'src/data/store.ts');
-		const writer = (data: string) => `import { readFileSync } from 'node:fs'; import { writeSnapshot } from ${JSON.stringify(store)}; writeSnapshot(${JSON.stringify(data)}, JSON.parse(readFileSync(${JSON.stringify(snapshotFile)}, 'utf8')));`;
-		const write = (data: string, killAtRename?: number) =>
-			spawnSync('strace', ['-f', '-qq', '-o', '/dev/null', '-e', 'trace=rename', ...(killAtRename ? ['-e', `inject=rename:signal=KILL:when=${killAtRename}`] : []), process.execPath, '--input-type=module', '-e', writer(data)], { encoding: 'utf8' });
 		// Renames of a write: the staging folder taking the lock, then one per changed file (the kernel file last).
-		const counted = copyData();
-		const renames = spawnSync('strace', ['-f', '-qq', '-e', 'trace=rename', process.execPath, '--input-type=module', '-e', writer(counted)], { encoding: 'utf8' });
-		expect(renames.status, renames.stderr).toBe(0);
-		const swapRenames = renames.stderr.split('\n').filter((l) => /rename\(.*\.staging\/new\//.test(l)).length;
+		const data = copyData();
+		const renames = spawnSync('strace', traced(data), { encoding: 'utf8' });
+		if (renames.status !== 0) throw new Error(`writing the live snapshot under strace failed: ${renames.stderr}`);
+		swapRenames = renames.stderr.split('\n').filter((l) => /rename\(.*\.staging\/new\//.test(l)).length;
+		written = tree(data);
+	});
+
+	it('the next write finds data/ half swapped and puts every file back', () => {
 		expect(swapRenames).toBeGreaterThan(2);
 		for (const n of [1, 2, 3, Math.ceil(swapRenames / 2), swapRenames + 1]) {
 			const data = copyData();
-			const killed = write(data, n);
+			const killed = spawnSync('strace', ['-o', '/dev/null', ...traced(data, ['-e', `inject=rename:signal=KILL:when=${n}`])], { encoding: 'utf8' });
 			expect(killed.signal ?? killed.status, `rename ${n}`).not.toBe(0);
 			const halfDone = differences(original, tree(data)).filter((path) => !/^\/\.staging/.test(path));
 			// Killed at the k-th swap rename (n = k + 1), k - 1 files were already replaced.
@@ -209,5 +217,22 @@ describe('a writer killed at any step of its swap (strace kills it at its n-th r
 			recoverInterruptedWrite(data);
 			expect(differences(original, tree(data)), `rename ${n}`).toEqual([]);
 		}
+	});
+
+	it('one writer at a time: a write while another is stopped mid-swap is refused naming it; once that one is killed, the next write undoes it and succeeds', async () => {
+		const data = copyData();
+		const stopped = spawn('strace', ['-o', '/dev/null', ...traced(data, ['-e', 'inject=rename:signal=STOP:when=3'])], { stdio: 'ignore' });
+		const ended = new Promise((done) => stopped.on('exit', done));
+		const owner = () => Number.parseInt(readFileSync(join(data, '.staging', 'owner'), 'utf8'), 10);
+		const state = (pid: number) => readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '')[0];
+		while (!existsSync(join(data, '.staging', 'journal')) || !['t', 'T'].includes(state(owner()) ?? '')) await sleep(20);
+		const snapshot = JSON.parse(readFileSync(snapshotFile, 'utf8'));
+		expect(() => writeSnapshot(data, snapshot)).toThrow(`${data}: process ${owner()} is writing it (see ${join(data, '.staging')}); wait until it ends, then run this again`);
+		// A stop is delivered as the third rename returns: two files are swapped.
+		expect(differences(original, tree(data)).filter((path) => !/^\/\.staging/.test(path))).toHaveLength(2);
+		process.kill(owner(), 'SIGKILL');
+		await ended;
+		writeSnapshot(data, snapshot);
+		expect(differences(written, tree(data))).toEqual([]);
 	});
 });
