@@ -3,31 +3,9 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { callerPath, makeDirectory, replaceFile, temporaryDir } from './cli.ts';
+import { callerPath, replaceFile, temporaryDir } from './cli.ts';
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'atlas-cli-test-'));
-
-describe('makeDirectory', () => {
-	it('creates missing parents', () => {
-		const dir = join(scratch(), 'a', 'b', 'c');
-		makeDirectory(dir);
-		expect(lstatSync(dir).isDirectory()).toBe(true);
-	});
-
-	it('fails at once under /proc, where recursive mkdir loops forever', () => {
-		for (const path of ['/proc/atlas-x', '/proc/atlas-x/y/z', '/proc/sys/atlas-x']) {
-			const started = performance.now();
-			expect(() => makeDirectory(path), path).toThrow(/ENOENT/);
-			expect(performance.now() - started, path).toBeLessThan(2000);
-		}
-	});
-
-	it('names the file that is in the way', () => {
-		const file = join(scratch(), 'file');
-		writeFileSync(file, 'mine');
-		expect(() => makeDirectory(join(file, 'sub'))).toThrow(/ENOTDIR/);
-	});
-});
 
 describe('replaceFile', () => {
 	it('replaces a symbolic link instead of writing through it, and leaves no temporary file', () => {

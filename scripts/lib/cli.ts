@@ -3,11 +3,11 @@
  * them, temporary folders that never outlive the command, files written without following links,
  * and one way to fail — a single line on stderr that names the command, then exit status 1.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
-import { fsProblem, isRunning } from '../../src/data/system.ts';
+import { fsProblem, isRunning, makeDirectory } from '../../src/data/system.ts';
 import { DataError } from '../../src/data/store.ts';
 
 /** Thrown for bad input the user can correct; `runCli` prints it as the command's one-line failure. */
@@ -122,19 +122,6 @@ export function emptyDir(dir: string, flag: string): string {
 	}
 	makeDirectory(dir);
 	return dir;
-}
-
-/**
- * Creates `dir` and its missing parents, one level at a time: Node's recursive mkdir loops forever
- * where mkdir fails with ENOENT under an existing parent (anywhere in /proc, say).
- */
-export function makeDirectory(dir: string): void {
-	const missing: string[] = [];
-	for (let at = resolve(dir); !existsSync(at); at = dirname(at)) {
-		missing.unshift(at);
-		if (dirname(at) === at) break;
-	}
-	for (const level of missing) mkdirSync(level);
 }
 
 /**

@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, relative as relativePath, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseFormat } from '../lib/format/parse.ts';
 import {
@@ -22,7 +22,7 @@ import {
 	type Provenance,
 	type Snapshot,
 } from '../schemas/snapshot.ts';
-import { fsProblem, isRunning } from './system.ts';
+import { fsProblem, isRunning, makeDirectory } from './system.ts';
 
 const HashSchema = z.string().regex(/^[0-9a-f]{16}$/);
 
@@ -155,8 +155,8 @@ export function readSnapshot(dataDir: string, id: string): Snapshot {
 /**
  * Validates a snapshot and writes it into data/ as one change: its kernel file, the pool entries it
  * adds and the removal of pool entries no kernel refers to any more are all in place, or — when
- * anything fails, including a kill at any moment — none is (see commitChanges). Readers of data/
- * never see a kernel file pointing at a pool entry that is not there.
+ * anything fails, including a kill at any moment — none is (see writeDataFiles). The pools are
+ * swapped in before the kernel file, so a new kernel file never points at an entry not there yet.
  */
 export function writeSnapshot(dataDir: string, snapshot: Snapshot): void {
 	const checked = SnapshotSchema.safeParse(snapshot);
@@ -266,8 +266,9 @@ const STAGING = '.staging';
  * Changes files of data/ as one change: takes data/.staging, runs `plan` (which reads data/ and
  * returns the complete new text of each file to change, or null to remove it) and commits it.
  */
-export function writeDataFiles(dataDir: string, plan: () => Change[]): void {
-	mkdirSync(dataDir, { recursive: true });
+export function writeDataFiles(dataFolder: string, plan: () => Change[]): void {
+	const dataDir = resolve(dataFolder);
+	guard(dataDir, () => makeDirectory(dataDir));
 	const staging = takeStaging(dataDir);
 	let release = true;
 	try {
@@ -284,7 +285,11 @@ export function writeDataFiles(dataDir: string, plan: () => Change[]): void {
 export class PartialWriteError extends DataError {}
 
 function commitChanges(dataDir: string, staging: string, changes: Change[]): void {
-	const relative = (file: string) => file.slice(dataDir.length + 1);
+	const relative = (file: string) => {
+		const path = relativePath(dataDir, file);
+		if (path.startsWith('..') || isAbsolute(path)) throw new Error(`${file} is not inside the data folder ${dataDir}`);
+		return path;
+	};
 	const within = (area: 'new' | 'old', file: string) => join(staging, area, relative(file));
 	guard(dataDir, () => {
 		for (const { file, text } of changes) {

@@ -1,4 +1,9 @@
-/** What the operating system says, in words for the user: why a file operation failed, whether a process runs. */
+/**
+ * What the operating system says, in words for the user (why a file operation failed, whether a
+ * process runs), and a mkdir -p that cannot hang.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 
 const PROBLEMS: Record<string, string> = {
 	ENOSPC: 'no space left on the device',
@@ -33,4 +38,17 @@ export function isRunning(pid: number): boolean {
 	} catch (error) {
 		return (error as NodeJS.ErrnoException).code === 'EPERM';
 	}
+}
+
+/**
+ * Creates `dir` and its missing parents, one level at a time: Node's recursive mkdir loops forever
+ * where mkdir fails with ENOENT under an existing parent (anywhere in /proc, say).
+ */
+export function makeDirectory(dir: string): void {
+	const missing: string[] = [];
+	for (let at = resolve(dir); !existsSync(at); at = dirname(at)) {
+		missing.unshift(at);
+		if (dirname(at) === at) break;
+	}
+	for (const level of missing) mkdirSync(level);
 }
