@@ -46,6 +46,7 @@ const generate = script('generate');
 const verify = script('verify');
 const reportVerify = script('report-verify');
 const reportGenerate = script('report-generate');
+const bench = script('bench');
 
 /** The one-line failure every CLI promises. */
 function expectFailure(r: Run, command: string, message: RegExp): void {
@@ -250,14 +251,22 @@ describe('verify and the report scripts', () => {
 		expectFailure(bad, 'verify', new RegExp(`${join(damaged, 'kernels', `${kernels[0]}.json`)}: not valid JSON`));
 	});
 
-	it('report-verify: a damaged result file named in one line; report-generate: flags checked before any work', async () => {
+	it('report-verify: a damaged result file named in one line; report-generate and bench: flags checked before any work', async () => {
 		const damaged = damagedData('report-damaged', (dir) => {
 			mkdirSync(join(dir, 'verify'), { recursive: true });
 			writeFileSync(join(dir, 'verify', `${kernels[0]}.json`), '{"kernel": 1}');
 		});
-		const [bad, twice, unknown] = await Promise.all([reportVerify('--data', damaged), reportGenerate('--no-attach', '--no-attach'), reportGenerate('--attach')]);
+		const [bad, twice, unknown, noBuild, benchTwice] = await Promise.all([
+			reportVerify('--data', damaged),
+			reportGenerate('--no-attach', '--no-attach'),
+			reportGenerate('--attach'),
+			bench('--dist', 'no-such-build'),
+			bench('--dist', work, '--dist', work),
+		]);
 		expectFailure(bad, 'report-verify', new RegExp(`${join(damaged, 'verify', `${kernels[0]}.json`)}: does not match its schema: .*; run \`npm run verify -- --kernel ${kernels[0]}\` again`));
 		expectFailure(twice, 'report-generate', /--no-attach is given twice; give it once/);
 		expectFailure(unknown, 'report-generate', /Unknown option '--attach'/);
+		expectFailure(noBuild, 'bench', new RegExp(`--dist ${join(work, 'no-such-build')} has no index.html`));
+		expectFailure(benchTwice, 'bench', /--dist is given twice/);
 	});
 });
