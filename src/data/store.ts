@@ -7,6 +7,10 @@
  *
  * Most format files and structs are identical across kernels, so each is stored once however many
  * kernels share it. Every file is written sorted, one entry per line, so a re-capture diffs cleanly.
+ *
+ * Writes go through writeDataFiles, which changes any set of data/ files as one change (staged,
+ * swapped in, undone on failure or after a kill): writeSnapshot for a kernel (a capture, an archive
+ * import), data/verify.ts for verification results.
  */
 import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
