@@ -13,7 +13,7 @@ import { readRawCapture } from './capture/raw.ts';
 import { checkMirror, checkSuite } from './capture/debian/apt.ts';
 import { archProfile, type DebianArch } from './capture/debian/arch.ts';
 import { captureRunningRaw } from './capture/running.ts';
-import { callerPath, describeError, emptyDir, parseCommandLine, runCli, temporaryDir, UsageError } from './lib/cli.ts';
+import { callerPath, dataFolder, describeError, emptyDir, parseCommandLine, runCli, temporaryDir, UsageError } from './lib/cli.ts';
 
 const HELP = `Usage:
   npm run capture -- --running [--id ID] [--data DIR] [--work DIR]
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
 		throw new UsageError(`--id ${JSON.stringify(args.id)} is not a snapshot id; use up to 64 lowercase letters, digits, '.', '_' and '-', starting with a letter or digit`);
 	}
 
-	const dataDir = callerPath(args.data ?? join(REPO, 'data'));
+	const dataDir = dataFolder(args.data, join(REPO, 'data'), { forWriting: true });
 	recoverInterruptedWrite(dataDir);
 	const workDir = args.work ? emptyDir(callerPath(args.work), '--work') : temporaryDir('capture');
 	let snapshot: Snapshot;

@@ -65,11 +65,13 @@ export function callerPath(path: string): string {
 	return resolve(startedByNpm ? INIT_CWD : process.cwd(), path);
 }
 
-/** The data folder a reading command was given with --data (must exist), or the repository's. */
-export function dataFolder(given: string | undefined, repositoryData: string): string {
+/** The data folder given with --data, or the repository's; it must be a folder, or (`forWriting`) not exist yet. */
+export function dataFolder(given: string | undefined, repositoryData: string, { forWriting = false } = {}): string {
 	if (given === undefined) return repositoryData;
 	const dir = callerPath(given);
-	if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--data ${dir} is not a folder; give the data folder to read (default: the repository's data/)`);
+	if (existsSync(dir) ? !statSync(dir).isDirectory() : !forWriting) {
+		throw new UsageError(`--data ${dir} is not a folder; give the data folder to ${forWriting ? 'write into' : 'read'} (default: the repository's data/)`);
+	}
 	return dir;
 }
 

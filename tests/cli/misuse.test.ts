@@ -126,7 +126,7 @@ describe('capture refuses bad input before any work, in one line', () => {
 		expect(existsSync(join(REPO, '.cache/kernels/..-amd64'))).toBe(false);
 	});
 
-	it('a --work folder that is not empty or is a file: stale work files are never reused', async () => {
+	it('a --work folder that is not empty or is a file (stale work files are never reused), a --data that is a file', async () => {
 		const used = join(work, 'used-work');
 		mkdirSync(join(used, 'raw', 'btf'), { recursive: true });
 		writeFileSync(join(used, 'raw', 'btf', 'stale_module'), 'old BTF');
@@ -135,6 +135,7 @@ describe('capture refuses bad input before any work, in one line', () => {
 		const before = tree(data);
 		expectFailure(await capture('--running', '--data', data, '--work', used), 'capture', new RegExp(`--work ${used} is not empty \\(raw\\); give an empty or new folder`));
 		expectFailure(await capture('--running', '--data', data, '--work', file), 'capture', new RegExp(`--work ${file} is a file`));
+		expectFailure(await capture('--running', '--data', file), 'capture', new RegExp(`--data ${file} is not a folder; give the data folder to write into`));
 		expect(readFileSync(join(used, 'raw', 'btf', 'stale_module'), 'utf8')).toBe('old BTF');
 		expect(tree(data)).toEqual(before);
 	});
