@@ -24,10 +24,10 @@ interface Run {
 }
 
 /** Runs a command without npm's variables (so relative paths are the cwd's), unless `env` brings them. */
-function run(file: string, args: string[], options: { cwd?: string; env?: Record<string, string>; uid?: number; timeoutMs?: number } = {}): Promise<Run> {
+function run(file: string, args: string[], options: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<Run> {
 	const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'INIT_CWD' && !k.startsWith('npm_'))) as Record<string, string>;
 	const started = performance.now();
-	const child = spawn(file, args, { cwd: options.cwd ?? work, env: { ...env, ...options.env }, ...(options.uid !== undefined ? { uid: options.uid, gid: options.uid } : {}) });
+	const child = spawn(file, args, { cwd: options.cwd ?? work, env: { ...env, ...options.env } });
 	let stdout = '';
 	let stderr = '';
 	child.stdout.on('data', (c: Buffer) => (stdout += c));
@@ -143,7 +143,9 @@ describe('capture refuses bad input before any work, in one line', () => {
 	it('not root: refused in one line, its temporary folder removed, nothing in data changed', async () => {
 		const owned = damagedData('nobody-data', () => {});
 		const before = tree(owned);
-		const r = await run(process.execPath, [join(REPO, 'scripts/capture.ts'), '--running', '--data', owned], { uid: 65534, cwd: '/' });
+		// As user nobody, kept able to read the checkout wherever it is (/root, say): only root's other powers are gone.
+		const nobody = ['--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=+dac_read_search', '--ambient-caps=+dac_read_search'];
+		const r = await run('setpriv', [...nobody, process.execPath, join(REPO, 'scripts/capture.ts'), '--running', '--data', owned], { cwd: '/' });
 		expectFailure(r, 'capture', /need root: run it as root .*\(nothing in .*nobody-data changed\)$/m);
 		expect(captureLeftovers(r.pid)).toEqual([]);
 		expect(tree(owned)).toEqual(before);
