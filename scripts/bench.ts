@@ -12,15 +12,16 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import lighthouse from 'lighthouse';
 import { chromium, type Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from '../tests/site/browser.ts';
 import { buildSite } from '../tests/site/build.ts';
 import { serveStatic } from '../tests/site/serve.ts';
+import { callerPath, fail, parseCommandLine } from './lib/cli.ts';
 
-const { values } = parseArgs({ options: { dist: { type: 'string' }, base: { type: 'string', default: '/' } } });
+const HELP = 'Usage: npm run bench [-- --dist DIR] [--base /sub/]\n\nBuilds the site (or measures the build in DIR) and prints its figures: build time, page weight, island size, latencies, Lighthouse scores.';
+const { values } = parseCommandLine('bench', HELP, { dist: { type: 'string' }, base: { type: 'string', default: '/' } });
 const EVENT_PAGE = 'events/syscalls/sys_enter_connect/';
 const LIGHTHOUSE_PORT = 9333;
 
@@ -31,14 +32,14 @@ const stats = (xs: number[]) => {
 	return `median ${at(0.5).toFixed(2)} ms, p90 ${at(0.9).toFixed(2)} ms, max ${s.at(-1)!.toFixed(2)} ms (n=${s.length})`;
 };
 
-let dist = values.dist;
+let dist = values.dist === undefined ? undefined : callerPath(values.dist);
 if (!dist) {
 	console.log('building the site (data/ and content/)…');
 	const build = buildSite({ ATLAS_BASE: values.base! });
 	dist = build.dir;
 	console.log(`build: ${build.seconds.toFixed(1)} s, ${build.pages} pages written (${dist})`);
 }
-if (!existsSync(join(dist, 'index.html'))) throw new Error(`${dist} has no index.html: pass the output folder of astro build with --dist`);
+if (!existsSync(join(dist, 'index.html'))) fail('bench', `--dist ${dist} has no index.html: pass the output folder of astro build`);
 
 const server = await serveStatic(dist, values.base);
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, `--remote-debugging-port=${LIGHTHOUSE_PORT}`] });

@@ -34,6 +34,7 @@ const SYSTEM_PACKAGES: Record<string, string> = {
 	gcc: 'cc',
 	python3: '/usr/bin/python3',
 	unzip: 'unzip',
+	strace: 'strace',
 };
 
 function isPresent(probe: string): boolean {
