@@ -35,6 +35,7 @@ export const SHOWN_AS: Record<FieldPlan['show'], { zh: string; en: string }> = {
 	mac: { zh: 'MAC 地址', en: 'MAC address' },
 	sockaddr: { zh: '地址:端口（解析 struct sockaddr）', en: 'address:port (decoded struct sockaddr)' },
 	bytes: { zh: '十六进制字节', en: 'hex bytes' },
+	buffer: { zh: '带引号的字节，不可打印的写成 \\x00', en: 'quoted bytes, unprintable ones as \\x00' },
 	array: { zh: '数组', en: 'array' },
 };
 
@@ -47,6 +48,10 @@ export const READ_AS: Record<FieldPlan['read'], { zh: string; en: string }> = {
 	'kernel-string': { zh: 'bpf_probe_read_kernel_str 读内核字符串', en: 'kernel string, bpf_probe_read_kernel_str' },
 	sockaddr: { zh: 'bpf_probe_read_user 读地址结构', en: 'address struct, bpf_probe_read_user' },
 	argv: { zh: '逐个读 argv 指针和字符串', en: 'argv pointers, then their strings' },
+	'user-buffer': { zh: 'bpf_probe_read_user 读长度参数给出的字节数（不超过上限）', en: 'as many bytes as its length argument says (up to a cap), bpf_probe_read_user' },
+	'out-buffer': { zh: '内核在调用中写入：进入时保存指针，退出时按返回值读', en: 'written by the kernel during the call: pointer saved at entry, bytes read at exit' },
+	'out-sockaddr': { zh: '内核在调用中写入：进入时保存指针，退出时按写回的长度读地址', en: 'written by the kernel during the call: pointer saved at entry, address read at exit' },
+	'out-int': { zh: '内核在调用中写回：退出时读这个 int', en: 'written back by the kernel: the int, read at exit' },
 };
 
 function fieldTable(p: EventPlan, lang: Language): string[] {
