@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { GeneratedProject } from '../../src/lib/generate/index.ts';
 import { parseEventRef } from '../../src/components/guide/frontmatter.ts';
 import {
-	CONNECT_RUN, connectLine, generateNewerLayout, generatePreset, makeOutput, NEWER_LAYOUT, newerLayoutField, OPENAT_RUN, PRESETS, TROUBLES, type PresetName,
+	CONNECT_RUN, connectLine, generateNewerLayout, generateOldLayout, generatePreset, makeOutput, NEWER_LAYOUT, newerLayoutField, OLD_LAYOUT, oldLayoutLine, OPENAT_RUN, PRESETS, TROUBLES, type PresetName,
 } from '../../src/components/guide/presets.ts';
 import { ensureTracefs } from '../../scripts/lib/tracefs.ts';
 import { requireRoot, requireTool } from './bpf-toolchain.ts';
@@ -177,6 +177,33 @@ describe('the guides\' generated programs', () => {
 			expect(withVmlinux!.make.status, withVmlinux!.make.stderr).toBe(0);
 			expect(run.stderr).not.toContain(TROUBLES.newerLayoutAttach.message);
 		}
+	}, 120_000);
+
+	it('context-types step 5: a struct declared from 5.10\'s sched_wakeup fails to attach reading past the record, and misreads a moved field inside it', async () => {
+		const { category, name } = parseEventRef(OLD_LAYOUT.event);
+		const live = readFileSync(join(ensureTracefs(), 'events', category, name, 'format'), 'utf8');
+		expect(live, 'this kernel should have the newer layout the guide describes (target_cpu at 32, the record ending at 36)').toMatch(/int target_cpu;\toffset:32;\tsize:4;/);
+		const [pastEnd, inside] = await Promise.all(
+			(['target_cpu', 'success'] as const).map(async (field) => {
+				const project = generateOldLayout(field, 'zh');
+				const dir = projectDir(project.programName, project);
+				return { dir, project, make: await make(dir) };
+			}),
+		);
+		for (const p of [pastEnd!, inside!]) expect(p.make.status, p.make.stderr).toBe(0);
+		expect(TROUBLES.oldLayoutAttach.command).toBe(`sudo ./${pastEnd!.project.programName}`);
+		const refused = spawnSync('sh', ['-c', `timeout -s INT 5 ./${pastEnd!.project.programName}`], { cwd: pastEnd!.dir, encoding: 'utf8' });
+		expect(refused.stderr).toContain(TROUBLES.oldLayoutAttach.message);
+
+		const tracer = await startTracer(inside!.dir, inside!.project.programName, []);
+		const pids: number[] = [];
+		for (const r of OLD_LAYOUT.run) pids.push(await runCommand(r.command, inside!.dir));
+		await stop(tracer.child);
+		OLD_LAYOUT.run.forEach((r, i) => {
+			const lines = tracer.output().split('\n').filter((l) => l.includes(`sched_wakeup comm="sleep" pid=${pids[i]} `));
+			expect(lines.length, `no wakeup of sleep (pid ${pids[i]}) in:\n${tracer.output().slice(-3000)}`).toBeGreaterThan(0);
+			for (const line of lines) expect(line.endsWith(oldLayoutLine(r.cpu, String(pids[i]))), line).toBe(true);
+		});
 	}, 120_000);
 
 	it('no BTF: make stops and says to use the portable context', async () => {

@@ -55,6 +55,7 @@ export const COMMAND_COMPONENTS = new Set([
 	'BuildCommands',
 	'RunConnect',
 	'RunOpenat',
+	'OldLayoutRun',
 	'Trouble',
 ]);
 

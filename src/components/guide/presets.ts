@@ -125,6 +125,37 @@ export function generateNewerLayout(context: GeneratorOptions['context'], lang: 
 }
 
 /**
+ * Step 5 of the context-types guide: sched:sched_wakeup with a ctx struct declared from 5.10's format
+ * (the generator's portable context for that kernel), run on a kernel with the newer layout, where
+ * `success` is gone and `target_cpu` moved from 36 to 32. Two outcomes, both provoked by the guide test:
+ * reading `target_cpu` at 36 reads past the end of the newer record, so attaching fails; reading
+ * `success` at 32 attaches and silently reads the newer `target_cpu` (the CPU the task wakes on).
+ */
+export const OLD_LAYOUT = {
+	event: 'sched:sched_wakeup',
+	kernel: '5.10-amd64',
+	/** `taskset -c N` pins the sleeper to CPU N: it wakes up there, so the misread `success` is N. */
+	run: [{ cpu: 0, command: 'taskset -c 0 sleep 0.2' }, { cpu: 1, command: 'taskset -c 1 sleep 0.2' }],
+} as const;
+
+/** OLD_LAYOUT's program that records `field` (and comm and pid, to find the sleeper), declared from 5.10's format. */
+export function generateOldLayout(field: 'success' | 'target_cpu', lang: Lang): GeneratedProject {
+	const { category, name } = parseEventRef(OLD_LAYOUT.event);
+	return generateProject(
+		{ kernel: guideKernel(OLD_LAYOUT.kernel), events: [guideEvent(OLD_LAYOUT.event, OLD_LAYOUT.kernel)] },
+		{ context: 'portable', fields: { [`${category}:${name}`]: ['comm', 'pid', field] }, programName: `wakeup_${field}`, filterPid: false, filterComm: false, language: lang },
+	);
+}
+
+/**
+ * The end of the line wakeup_success prints for a sleeper `pid` that woke on `cpu` (5.10 always said success=1).
+ * The line starts with time, pid and command of the task that woke it (the timer's: often swapper, pid 0).
+ */
+export function oldLayoutLine(cpu: number, pid = '4242'): string {
+	return `sched_wakeup comm="sleep" pid=${pid} success=${cpu}`;
+}
+
+/**
  * What goes wrong, the command that shows it, and the message the companion (or clang) prints; the test
  * provokes each one and checks the message word for word.
  */
@@ -145,6 +176,11 @@ export const TROUBLES = {
 	/** NEWER_LAYOUT with the portable context: it builds, but reads past the end of this kernel's shorter record. */
 	newerLayoutAttach: {
 		command: `sudo ./${parseEventRef(NEWER_LAYOUT.event).name}`,
+		message: 'cannot attach to the tracepoints: Permission denied',
+	},
+	/** OLD_LAYOUT reading `target_cpu` at 5.10's offset 36: past the end of the newer 36-byte record. */
+	oldLayoutAttach: {
+		command: 'sudo ./wakeup_target_cpu',
 		message: 'cannot attach to the tracepoints: Permission denied',
 	},
 	noBtf: {
