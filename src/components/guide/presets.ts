@@ -156,6 +156,18 @@ export function oldLayoutLine(cpu: number, pid = '4242'): string {
 }
 
 /**
+ * Step 4 of the read-format guide: the syscall number read as `(int)ctx->id` (8 bytes) and as the 4-byte
+ * `__syscall_nr`, attached to getppid (no arguments: its record ends at 12). tests/guides/syscall-nr.test.ts
+ * attaches both and expects these outcomes.
+ */
+export const SYSCALL_NR = {
+	wide: 'syscall-nr/id-8-bytes.bpf.c',
+	narrow: 'syscall-nr/syscall-nr.bpf.c',
+	/** strerror(EACCES), what a loader prints when attaching fails. */
+	refused: 'Permission denied',
+} as const;
+
+/**
  * What goes wrong, the command that shows it, and the message the companion (or clang) prints; the test
  * provokes each one and checks the message word for word.
  */
