@@ -1,7 +1,8 @@
 /**
  * read-format step 4, provoked on this kernel: `(int)ctx->id` is an 8-byte load at offset 8, so on a
  * syscall without arguments (getppid, sched_yield: a 12-byte record) attaching fails with EACCES; reading
- * the format's 4-byte `__syscall_nr` attaches. The guide shows these snippets and these outcomes.
+ * the format's 4-byte `__syscall_nr` attaches. The guide shows these snippets and these outcomes. Also
+ * section-names step 5's three ways to see connect through syscall tracepoints, attached.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -20,7 +21,7 @@ beforeAll(async () => {
 	requireRoot('the syscall-number test');
 	requireTool('llvm-objdump', 'llvm');
 	const dir = vmlinuxDir();
-	objects = await compileBpf([SYSCALL_NR.wide, SYSCALL_NR.narrow].map((f) => resolve(SNIPPET_DIR, f)), dir);
+	objects = await compileBpf([SYSCALL_NR.wide, SYSCALL_NR.narrow, 'raw-syscall.bpf.c'].map((f) => resolve(SNIPPET_DIR, f)), dir);
 	const loader = await buildLoadAll(mkdtempSync(join(tmpdir(), 'atlas-syscall-nr-')));
 	results = await loadAll(loader, objects.map((o) => o.object), join(dir, 'load'), { attach: true }, 10, 1);
 }, 300_000);
@@ -37,5 +38,9 @@ describe('read-format step 4: the syscall number', () => {
 	it(`attaching (int)ctx->id to getppid's 12-byte record fails with "${SYSCALL_NR.refused}"; the 4-byte read attaches to getppid and sched_yield`, () => {
 		expect(results[0]).toMatchObject({ ok: false, stage: 'attach', error: SYSCALL_NR.refused });
 		expect(results[1], results[1]?.log).toMatchObject({ ok: true });
+	});
+
+	it('section-names step 5: raw_tracepoint/sys_enter, tp/raw_syscalls/sys_enter (trace_event_raw_sys_enter) and tp/syscalls/sys_enter_connect all attach', () => {
+		expect(results[2], results[2]?.log).toMatchObject({ ok: true });
 	});
 });
