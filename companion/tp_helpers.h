@@ -58,7 +58,7 @@ static inline int tp_check_environment(const struct tp_event *events, size_t cou
 	if (uname(&kernel))
 		strcpy(kernel.release, "(unknown)");
 	if (geteuid() != 0) {
-		fprintf(stderr, "Run this program as root (with sudo): loading BPF programs needs CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN.\n");
+		fprintf(stderr, "Run this program as root (with sudo): it reads the tracepoints under tracefs, which only root may open, and loads BPF programs.\n");
 		return -1;
 	}
 	tracefs = tp_tracefs();

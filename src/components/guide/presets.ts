@@ -174,7 +174,7 @@ export const SYSCALL_NR = {
 export const TROUBLES = {
 	notRoot: {
 		command: './sys_enter_openat',
-		message: 'Run this program as root (with sudo): loading BPF programs needs CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN.',
+		message: 'Run this program as root (with sudo): it reads the tracepoints under tracefs, which only root may open, and loads BPF programs.',
 	},
 	/** NEWER_LAYOUT with vmlinux.h: make dumps this machine's vmlinux.h, whose struct lacks the field. */
 	newerLayoutBuild: {

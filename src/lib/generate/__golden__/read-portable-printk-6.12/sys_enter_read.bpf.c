@@ -140,6 +140,7 @@ int handle_sys_exit_read(struct format_sys_exit_read *ctx)
 	{
 		/* buf: filled by the kernel during the call, as many bytes as the call returns. */
 		__u64 len = 0;
+
 		if (r->ret > 0)
 			len = bounded(r->ret, sizeof(r->buf));
 		if (bpf_probe_read_user(r->buf, len, (const void *)(unsigned long)r->buf_at))
