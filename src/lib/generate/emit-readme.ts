@@ -2,6 +2,7 @@
 import type { Event } from '../../schemas/snapshot.ts';
 import { describeKernel } from './kernel.ts';
 import type { EventPlan, FieldPlan, ProgramPlan } from './plan.ts';
+import { requirementsSentence } from './requirements.ts';
 
 type Language = ProgramPlan['options']['language'];
 
@@ -94,6 +95,10 @@ export function emitReadme(plan: ProgramPlan): string {
 
 	step(1, '安装工具', 'Install the tools');
 	out.push(
+		zh
+			? `${requirementsSentence(plan, lang)}这些版本号是主线内核的；发行版可能把功能回移植到更老的版本号上。`
+			: `${requirementsSentence(plan, lang)} These are mainline releases; distributions may backport features to older version numbers.`,
+		'',
 		zh ? 'Debian 或 Ubuntu 上：' : 'On Debian or Ubuntu:',
 		'',
 		'```sh',

@@ -6,6 +6,7 @@
 import { sampleLine, trigger } from '../../lib/generate/emit-readme.ts';
 import type { ProgramPlan } from '../../lib/generate/plan.ts';
 import { readAtExit, syscallArgRoles } from '../../lib/generate/syscall-roles.ts';
+import { requirementsSentence } from '../../lib/generate/requirements.ts';
 import type { Event } from '../../schemas/snapshot.ts';
 import { html, raw, type RawHtml } from '../html.ts';
 import { strings, type Lang } from '../i18n.ts';
@@ -72,6 +73,7 @@ export function runView(lang: Lang, plan: ProgramPlan): RawHtml {
 	const triggers = [...new Set(plan.events.map((p) => trigger(p.event)).filter((c): c is string => c !== null))];
 	const printk = plan.transport === 'printk';
 	return html`<p>${t.step7Text}</p>
+<p class="muted small">${requirementsSentence(plan, lang)}</p>
 ${cmdBlock(`sudo ./${plan.name}${flags ? ` ${flags}` : ''}`)}
 ${triggers.length ? html`<p>${t.step7Trigger}</p>${triggers.map((c) => cmdBlock(c))}` : null}
 <p>${printk ? t.step7OutputPrintk : t.step7Output}</p>
