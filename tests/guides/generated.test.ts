@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { GeneratedProject } from '../../src/lib/generate/index.ts';
 import { parseEventRef } from '../../src/components/guide/frontmatter.ts';
 import {
-	CONNECT_RUN, connectLine, generateNewerLayout, generateOldLayout, generatePreset, makeOutput, NEWER_LAYOUT, newerLayoutField, OLD_LAYOUT, oldLayoutLine, OPENAT_RUN, PRESETS, TROUBLES, type PresetName,
+	CONNECT_RUN, connectLine, generateNewerLayout, generateOldLayout, generatePreset, makeOutput, NEWER_LAYOUT, newerLayoutField, OLD_LAYOUT, oldLayoutLine, OPENAT_RUN, PRESETS, QUICK_LOOK, TROUBLES, type PresetName,
 } from '../../src/components/guide/presets.ts';
 import { ensureTracefs } from '../../scripts/lib/tracefs.ts';
 import { requireRoot, requireTool } from './bpf-toolchain.ts';
@@ -133,6 +133,28 @@ describe('the guides\' generated programs', () => {
 		} finally {
 			server.kill();
 			if (tracer.child.exitCode === null) tracer.child.kill();
+		}
+	}, 120_000);
+
+	it('connect step 0: the bpftrace one-liner prints the refused client\'s line', async () => {
+		requireTool('bpftrace', 'bpftrace');
+		const script = /-e '(.*)'$/.exec(QUICK_LOOK.command)?.[1] as string;
+		const bpftrace = spawn('bpftrace', ['-e', script]);
+		let out = '';
+		let err = '';
+		bpftrace.stdout.on('data', (d: Buffer) => (out += d.toString()));
+		bpftrace.stderr.on('data', (d: Buffer) => (err += d.toString()));
+		const exited = new Promise((r) => bpftrace.on('exit', r));
+		try {
+			for (let i = 0; i < 600 && !out.includes('Attaching 1 probe'); i++) await new Promise((r) => setTimeout(r, 100));
+			expect(out, err).toContain('Attaching 1 probe...');
+			const pid = await runCommand(CONNECT_RUN.clients[1].command, root);
+			await new Promise((r) => setTimeout(r, 1000));
+			bpftrace.kill('SIGINT');
+			await exited;
+			expect(out.split('\n'), err).toContain(QUICK_LOOK.line(String(pid)));
+		} finally {
+			if (bpftrace.exitCode === null) bpftrace.kill();
 		}
 	}, 120_000);
 

@@ -56,6 +56,7 @@ export const COMMAND_COMPONENTS = new Set([
 	'RunConnect',
 	'RunOpenat',
 	'OldLayoutRun',
+	'QuickLook',
 	'Trouble',
 ]);
 

@@ -94,6 +94,15 @@ export function connectLine(programEvent: string, port: number, ret: string, tim
 	return `${time.padEnd(8)} ${pid.padEnd(7)} ${'python3'.padEnd(16)} ${programEvent} fd=3 uservaddr=127.0.0.1:${port} addrlen=16 ret=${ret}`;
 }
 
+/**
+ * Step 0 of the connect guide: a bpftrace one-liner before the full project, and the line it prints for
+ * CONNECT_RUN's refused client (the guide test runs both and checks the line, pid aside).
+ */
+export const QUICK_LOOK = {
+	command: `sudo bpftrace -e 'tracepoint:syscalls:sys_enter_connect /comm == "python3"/ { printf("%s pid=%d fd=%d\\n", comm, pid, args->fd); }'`,
+	line: (pid = '4242') => `python3 pid=${pid} fd=3`,
+} as const;
+
 /** The build-and-run guide's example: the openat program, filtered to `cat`, and the line `cat /etc/hostname` yields. */
 export const OPENAT_RUN = {
 	filter: '-c cat',
