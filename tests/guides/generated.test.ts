@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { GeneratedProject } from '../../src/lib/generate/index.ts';
 import { parseEventRef } from '../../src/components/guide/frontmatter.ts';
 import {
-	CONNECT_RUN, connectLine, generateNewerLayout, generateOldLayout, generatePreset, makeOutput, NEWER_LAYOUT, newerLayoutField, OLD_LAYOUT, oldLayoutLine, OPENAT_RUN, PRESETS, QUICK_LOOK, TROUBLES, type PresetName,
+	CONNECT_OUTCOME, CONNECT_RUN, connectLine, generateConnectOutcome, generateNewerLayout, generateOldLayout, generatePreset, makeOutput, NEWER_LAYOUT, newerLayoutField, OLD_LAYOUT, oldLayoutLine, OPENAT_RUN, PRESETS, QUICK_LOOK, TROUBLES, type PresetName,
 } from '../../src/components/guide/presets.ts';
 import { ensureTracefs } from '../../scripts/lib/tracefs.ts';
 import { requireRoot, requireTool } from './bpf-toolchain.ts';
@@ -155,6 +155,30 @@ describe('the guides\' generated programs', () => {
 			expect(out.split('\n'), err).toContain(QUICK_LOOK.line(String(pid)));
 		} finally {
 			if (bpftrace.exitCode === null) bpftrace.kill();
+		}
+	}, 120_000);
+
+	it('connect: a non-blocking connect returns -EINPROGRESS, and sock:inet_sock_set_state in the same program gives the outcome', async () => {
+		const project = generateConnectOutcome('zh');
+		const dir = projectDir(project.programName, project);
+		const built = await make(dir);
+		expect(built.status, built.stderr).toBe(0);
+		const tracer = await startTracer(dir, project.programName, []);
+		const server = spawn('sh', ['-c', `exec ${CONNECT_RUN.server}`], { stdio: 'ignore' });
+		try {
+			await waitForPort(8080);
+			const pids: number[] = [];
+			for (const client of CONNECT_OUTCOME.clients) pids.push(await runCommand(client.command, dir));
+			await stop(tracer.child);
+			const lines = tracer.output().split('\n');
+			CONNECT_OUTCOME.clients.forEach((client, i) => {
+				const ofClient = lines.filter((l) => l.split(/\s+/)[1] === String(pids[i]));
+				expect(ofClient.some((l) => l.endsWith(client.connectLine)), `${client.connectLine} for pid ${pids[i]} in:\n${ofClient.join('\n')}`).toBe(true);
+				expect(lines.some((l) => l.endsWith(client.stateLine)), `${client.stateLine} in:\n${tracer.output().slice(-3000)}`).toBe(true);
+			});
+		} finally {
+			server.kill();
+			if (tracer.child.exitCode === null) tracer.child.kill();
 		}
 	}, 120_000);
 

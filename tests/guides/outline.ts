@@ -57,6 +57,7 @@ export const COMMAND_COMPONENTS = new Set([
 	'RunOpenat',
 	'OldLayoutRun',
 	'QuickLook',
+	'ConnectOutcome',
 	'Trouble',
 ]);
 

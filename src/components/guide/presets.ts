@@ -103,6 +103,39 @@ export const QUICK_LOOK = {
 	line: (pid = '4242') => `python3 pid=${pid} fd=3`,
 } as const;
 
+/**
+ * The connect guide's last word: a non-blocking connect returns -EINPROGRESS, and the outcome comes later as a
+ * TCP state change. One program traces both events (the generator's several-events mode); the guide test
+ * builds it, runs these clients against CONNECT_RUN's server and checks these line endings.
+ */
+export const CONNECT_OUTCOME = {
+	events: ['syscalls:sys_enter_connect', 'sock:inet_sock_set_state'],
+	fields: ['oldstate', 'newstate', 'dport'],
+	name: 'connect_outcome',
+	clients: [
+		{ port: 8080, state: 'oldstate=2 newstate=1' },
+		{ port: 8081, state: 'oldstate=2 newstate=7' },
+	].map((c) => ({
+		...c,
+		command: `python3 -c 'import socket, time; s = socket.socket(); s.setblocking(False); s.connect_ex(("127.0.0.1", ${c.port})); time.sleep(0.5)'`,
+		connectLine: `sys_enter_connect fd=3 uservaddr=127.0.0.1:${c.port} addrlen=16 ret=-EINPROGRESS`,
+		stateLine: `inet_sock_set_state ${c.state} dport=${c.port}`,
+	})),
+	get generate() {
+		return `npm run generate -- ${this.events.join(',')} --pair-exit --fields sock:inet_sock_set_state=${this.fields.join(',')} --name ${this.name}`;
+	},
+};
+
+/** CONNECT_OUTCOME's program for the newest kernel. */
+export function generateConnectOutcome(lang: Lang): GeneratedProject {
+	const kernel = guideKernel();
+	const catalog = loadCatalog();
+	return generateProject(
+		{ kernel, events: CONNECT_OUTCOME.events.map((ref) => guideEvent(ref, kernel.id)), lookup: (category, event) => catalog.event(kernel.id, category, event) },
+		{ pairExit: true, fields: { 'sock:inet_sock_set_state': CONNECT_OUTCOME.fields }, programName: CONNECT_OUTCOME.name, language: lang },
+	);
+}
+
 /** The build-and-run guide's example: the openat program, filtered to `cat`, and the line `cat /etc/hostname` yields. */
 export const OPENAT_RUN = {
 	filter: '-c cat',
