@@ -72,7 +72,7 @@ static inline int tp_check_environment(const struct tp_event *events, size_t cou
 	if (uname(&kernel))
 		strcpy(kernel.release, "(unknown)");
 	if (geteuid() != 0) {
-		fprintf(stderr, "Run this program as root (with sudo): loading BPF programs needs CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN.\n");
+		fprintf(stderr, "Run this program as root (with sudo): it reads the tracepoints under tracefs, which only root may open, and loads BPF programs.\n");
 		return -1;
 	}
 	tracefs = tp_tracefs();
@@ -103,12 +103,12 @@ static inline int tp_check_environment(const struct tp_event *events, size_t cou
 	return 0;
 }
 
-/* Writes at most `size` bytes of `s` (up to its NUL), escaping quotes, backslashes and unprintable bytes. */
-static inline void tp_put_escaped(const char *s, size_t size)
+/* Writes `len` bytes of `s`, NULs included, escaping quotes, backslashes and unprintable bytes ("ab\x00\x01"). */
+static inline void tp_put_escaped_bytes(const char *s, size_t len)
 {
 	size_t i;
 
-	for (i = 0; i < size && s[i]; i++) {
+	for (i = 0; i < len; i++) {
 		unsigned char c = s[i];
 
 		if (c == '"' || c == '\\')
@@ -122,6 +122,12 @@ static inline void tp_put_escaped(const char *s, size_t size)
 		else
 			putchar(c);
 	}
+}
+
+/* Writes at most `size` bytes of `s`, up to its NUL, escaped as tp_put_escaped_bytes does. */
+static inline void tp_put_escaped(const char *s, size_t size)
+{
+	tp_put_escaped_bytes(s, strnlen(s, size));
 }
 
 static inline void tp_print_columns(void)
@@ -309,6 +315,16 @@ static inline void tp_print_bytes(const char *name, const void *data, size_t len
 		printf("...(%zu bytes)", len);
 	if (len == 0)
 		fputs("(empty)", stdout);
+}
+
+/* A buffer's first `len` bytes, quoted and escaped; "..." and its whole length when `total` is more. */
+static inline void tp_print_buffer(const char *name, const void *data, size_t len, unsigned long long total)
+{
+	printf(" %s=\"", name);
+	tp_put_escaped_bytes(data, len);
+	putchar('"');
+	if (total > len)
+		printf("...(%llu bytes)", total);
 }
 
 /* An array of `count` integers of `size` bytes each. */

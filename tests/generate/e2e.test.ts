@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -130,6 +130,108 @@ describe('generated programs built with make and run', () => {
 		const records = parse(lines).filter((l) => l.event === 'sys_enter_connect');
 		expect(records.find((l) => l.pid === okPid && l.fields.uservaddr === `127.0.0.1:${open}`), lines.join('\n')).toMatchObject({ comm: 'bash', fields: { ret: '0', addrlen: '16' } });
 		expect(records.find((l) => l.pid === refusedPid && l.fields.uservaddr === `127.0.0.1:${closed}`), lines.join('\n')).toMatchObject({ comm: 'bash', fields: { ret: '-ECONNREFUSED' } });
+	});
+
+	/** A python3 program that waits for a line on stdin before it runs `script`; resolves with what it printed as JSON. */
+	function pythonAfterGo(script: string): { pid: number; go: () => Promise<Record<string, number>> } {
+		const child = spawn('python3', ['-c', `import sys\nsys.stdin.readline()\n${script}`], { stdio: ['pipe', 'pipe', 'inherit'] });
+		let out = '';
+		child.stdout?.on('data', (d) => (out += d));
+		const done = new Promise((resolve) => child.on('exit', resolve));
+		return {
+			pid: child.pid as number,
+			go: async () => {
+				child.stdin?.end('go\n');
+				await done;
+				return JSON.parse(out || '{}') as Record<string, number>;
+			},
+		};
+	}
+
+	it('syscalls:sys_enter_accept4, paired by itself: the peer as address:port from the client\'s known port, read at sys_exit', async () => {
+		const program = await build(['syscalls:sys_enter_accept4']);
+		const python = pythonAfterGo(
+			[
+				'import json, socket',
+				"server = socket.socket(); server.bind(('127.0.0.1', 0)); server.listen()",
+				"client = socket.socket(); client.bind(('127.0.0.1', 0))",
+				'client.connect(server.getsockname())',
+				'conn, peer = server.accept()',
+				"print(json.dumps({'client': client.getsockname()[1], 'fd': conn.fileno(), 'listener': server.fileno()}))",
+			].join('\n'),
+		);
+		let sent: Record<string, number> = {};
+		const lines = await traceWhile(program, ['-p', String(python.pid)], async () => {
+			sent = await python.go();
+		});
+		const accepted = parse(lines).filter((l) => l.event === 'sys_enter_accept4');
+		expect(accepted, lines.join('\n')).toHaveLength(1);
+		expect(accepted[0]?.fields).toEqual({
+			fd: String(sent.listener),
+			upeer_sockaddr: `127.0.0.1:${sent.client}`,
+			upeer_addrlen: '16',
+			flags: '0x80000',
+			ret: String(sent.fd),
+		});
+	});
+
+	it('syscalls:sys_enter_accept4 called with NULL address pointers (libuv does): no address to read', async () => {
+		const program = await build(['syscalls:sys_enter_accept4'], { programName: 'accept4_null' });
+		const port = await listeningPort();
+		const lines = await traceWhile(program, ['-p', String(process.pid)], async () => {
+			const socket = connect(port, '127.0.0.1');
+			await new Promise((resolve) => socket.on('close', resolve).on('error', resolve));
+		});
+		const accepted = parse(lines).filter((l) => l.event === 'sys_enter_accept4' && !l.fields.ret?.startsWith('-'));
+		expect(accepted[0]?.fields, lines.join('\n')).toMatchObject({ upeer_sockaddr: '(none)', upeer_addrlen: '0' });
+	});
+
+	it('syscalls:sys_enter_write: exactly count bytes of a longer buffer, NULs escaped; a long one cut at the cap with its length', async () => {
+		const program = await build(['syscalls:sys_enter_write'], { stringSize: 64 });
+		const python = pythonAfterGo(
+			[
+				'import ctypes, json, os',
+				'libc = ctypes.CDLL(None)',
+				"fd = os.open('/dev/null', os.O_WRONLY)",
+				"libc.write(fd, b'ab\\x00\\x01SECRET', 4)",
+				"libc.write(fd, b'x' * 300, 300)",
+				"print(json.dumps({'fd': fd}))",
+			].join('\n'),
+		);
+		let sent: Record<string, number> = {};
+		const lines = await traceWhile(program, ['-p', String(python.pid)], async () => {
+			sent = await python.go();
+		});
+		const writes = parse(lines).filter((l) => l.event === 'sys_enter_write' && l.fields.fd === String(sent.fd));
+		expect(writes.map((l) => l.fields), lines.join('\n')).toEqual([
+			{ fd: String(sent.fd), buf: '"ab\\x00\\x01"', count: '4' },
+			{ fd: String(sent.fd), buf: `"${'x'.repeat(64)}"`, count: '300' },
+		]);
+		expect(lines.join('\n')).toContain(`buf="${'x'.repeat(64)}"...(300 bytes) count=300`);
+		expect(lines.join('\n')).not.toContain('SECRET');
+	});
+
+	it('syscalls:sys_enter_read, paired by itself: the bytes the kernel put in the buffer, as many as read returned', async () => {
+		const program = await build(['syscalls:sys_enter_read']);
+		const path = join(work, 'read-by-python.bin');
+		writeFileSync(path, Buffer.from('hello\0world'));
+		const python = pythonAfterGo(
+			[
+				'import json, os',
+				`fd = os.open(${JSON.stringify(path)}, os.O_RDONLY)`,
+				'data = os.read(fd, 100)',
+				"print(json.dumps({'fd': fd, 'read': len(data)}))",
+			].join('\n'),
+		);
+		let got: Record<string, number> = {};
+		const lines = await traceWhile(program, ['-p', String(python.pid)], async () => {
+			got = await python.go();
+		});
+		// fd numbers are reused while python starts; the file is read with a count of 100.
+		const reads = parse(lines).filter((l) => l.event === 'sys_enter_read' && l.fields.fd === String(got.fd) && l.fields.count === '100');
+		expect(got.read).toBe(11);
+		expect(reads.length, lines.join('\n')).toBe(1);
+		expect(reads[0]?.fields).toEqual({ fd: String(got.fd), buf: '"hello\\x00world"', count: '100', ret: '11' });
 	});
 
 	it('syscalls:sys_enter_openat: the path opened and AT_FDCWD', async () => {

@@ -42,6 +42,8 @@ function printField(f: FieldPlan): string {
 			return `tp_print_sockaddr(${name}, ${v}, ${captured});`;
 		case 'bytes':
 			return `tp_print_bytes(${name}, ${v}, ${captured});`;
+		case 'buffer':
+			return `tp_print_buffer(${name}, ${v}, ${captured}, r->${f.totalName});`;
 		case 'array': {
 			const count = f.read === 'loc-bytes' ? `${captured} / ${f.elementSize}` : `sizeof(${v}) / sizeof(${v}[0])`;
 			return `tp_print_array(${name}, ${v}, ${count}, ${f.elementSize}, ${f.elementSigned ? 1 : 0});`;
