@@ -58,6 +58,8 @@ export default defineConfig({
 	integrations: [mdx(), pagefind()],
 	vite: {
 		build: {
+			// Every script is a file the browser caches once, not a copy inlined into each of thousands of pages.
+			assetsInlineLimit: 0,
 			rolldownOptions: {
 				onLog(level, log, handler) {
 					// Astro's MDX asset wrapper starts with a "use astro:head-inject" directive that
