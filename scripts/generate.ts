@@ -33,19 +33,23 @@ Options:
   --section tp|tracepoint
                        SEC("tp/…") (default) or SEC("tracepoint/…"); libbpf treats them alike.
   --output ringbuf|perfbuf|printk
-                       how records reach user space (default ringbuf; kernels before 5.8 get a perf buffer).
-  --pair-exit          pair each syscalls:sys_enter_* with its sys_exit_* and report the return value.
+                       how records reach user space (default ringbuf; kernels before 5.8 get a
+                       perf buffer).
+  --pair-exit          pair each syscalls:sys_enter_* with its sys_exit_* and report the return
+                       value.
   --fields CAT:NAME=F1,F2
                        record only these fields of that event (repeatable; default: all).
   --no-pid-filter      the loader takes no -p PID.
   --no-comm-filter     the loader takes no -c COMM.
   --name NAME          program name (default: from the event).
   --lang zh|en         README language (default zh).
-  --out DIR            where to write (default: ./<program name>). Must be empty or missing unless --force.
+  --out DIR            where to write (default: ./<program name>). Must be empty or missing
+                       unless --force.
   --force              write into a non-empty DIR, replacing files of the same names.
   --data DIR           the data directory (default: the repository's data/).
   --list-kernels       print the captured kernels' ids and exit.
-  --sync-companion     rewrite src/lib/generate/companion.ts from companion/ (after editing companion/).
+  --sync-companion     rewrite src/lib/generate/companion.ts from companion/ (after editing
+                       companion/).
   --help               show this text.`;
 
 /** Up to five names of `haystack` near `needle` (typos, missing parts, words out of order). */
@@ -61,10 +65,19 @@ function nearest(haystack: string[], needle: string): string[] {
 
 function loadKernel(dataDir: string, id: string): Snapshot {
 	if (id === 'live') {
+		const captured = listKernelIds(dataDir);
+		if (process.getuid?.() !== 0) {
+			// The default: say so, and name this command (the capture helper's own error names capture).
+			const again = process.argv.slice(2).filter((a, i, all) => a !== '--kernel' && all[i - 1] !== '--kernel' && !a.startsWith('--kernel='));
+			throw new UsageError(
+				`--kernel live (the default) reads the running kernel's tracefs and BTF, which needs root: run sudo npm run generate -- ${process.argv.slice(2).join(' ')}` +
+					(captured.length ? `\nOr generate for a captured kernel, which needs no root: npm run generate -- ${[...again, '--kernel', captured.at(-1)].join(' ')} (captured: ${captured.join(', ')})` : ''),
+			);
+		}
 		try {
 			return captureLiveSnapshot();
 		} catch (error) {
-			throw new UsageError(`cannot read the running kernel: ${(error as Error).message}\nOr use a captured kernel: --kernel ${listKernelIds(dataDir).join('|') || '(none captured yet)'}`);
+			throw new UsageError(`cannot read the running kernel: ${(error as Error).message}\nOr use a captured kernel: --kernel ${captured.join('|') || '(none captured yet)'}`);
 		}
 	}
 	const ids = listKernelIds(dataDir);
