@@ -2,15 +2,20 @@
  * `npm run bench`: the site's figures, measured and printed (never asserted in tests).
  *
  *   build       full `astro build` of data/ and content/: time and pages written
+ *   dist        size and file count against free static hosts' limits (scripts/lib/host-limits.ts),
+ *               and what one more kernel adds: the site built again without the newest kernel,
+ *               the difference projected to PLANNED_KERNELS kernels
  *   weight      what home and an event page transfer before any interaction (HTML + CSS + JS, gzip)
  *   island      the JS an event page loads on first interaction (generator, shiki, grammars), gzip
  *   options     option change → regenerated, highlighted code in the page (ms)
  *   search      one explorer keystroke → results redrawn (ms)
  *   lighthouse  mobile scores (performance, accessibility, best practices, SEO) for home and an event page
  *
- * Options: --dist DIR measures an existing build instead of building; --base /sub/ serves it under a sub-path.
+ * Options: --dist DIR measures an existing build instead of building (no growth figure);
+ * --base /sub/ serves it under a sub-path.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -18,6 +23,10 @@ import lighthouse from 'lighthouse';
 import { chromium, type Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from '../tests/site/browser.ts';
 import { buildSite } from '../tests/site/build.ts';
+import { listKernelIds, readSnapshot, writeSnapshot } from '../src/data/store.ts';
+import { listVerifiedKernels, readVerifyResult, writeVerifyResult } from '../src/data/verify.ts';
+import { loadCatalog, dataDir } from '../src/site/data.ts';
+import { BUDGET, count, HOST_LIMITS, hostViolations, size, measureDist, PLANNED_KERNELS } from './lib/host-limits.ts';
 import { serveStatic } from '../tests/site/serve.ts';
 
 const { values } = parseArgs({ options: { dist: { type: 'string' }, base: { type: 'string', default: '/' } } });
@@ -39,6 +48,35 @@ if (!dist) {
 	console.log(`build: ${build.seconds.toFixed(1)} s, ${build.pages} pages written (${dist})`);
 }
 if (!existsSync(join(dist, 'index.html'))) throw new Error(`${dist} has no index.html: pass the output folder of astro build with --dist`);
+
+const figures = measureDist(dist);
+const kernels = loadCatalog().kernels;
+const within = (ok: boolean) => (ok ? 'within' : 'OVER');
+console.log(
+	`dist: ${size(figures.bytes)} in ${count(figures.files)} files with ${kernels.length} kernels ` +
+		`(budget for ${BUDGET.kernels}: ${size(BUDGET.bytes)}, ${count(BUDGET.files)} files: ${within(figures.bytes <= BUDGET.bytes && figures.files <= BUDGET.files)})`,
+);
+console.log(`  ${[...figures.parts].sort((a, b) => b[1].bytes - a[1].bytes).slice(0, 6).map(([part, f]) => `${part} ${size(f.bytes)} / ${count(f.files)}`).join(' · ')}`);
+const violations = hostViolations(figures);
+console.log(`hosts: ${violations.length ? violations.join('; ') : `fits ${HOST_LIMITS.map((l) => l.host).join(' and ')}`}`);
+if (!values.dist && kernels.length > 1) {
+	// What one more kernel costs: the same site without the newest kernel (the one with the most events of its own).
+	const newest = kernels.at(-1)!.id;
+	const data = mkdtempSync(join(tmpdir(), 'atlas-bench-data-'));
+	for (const id of listKernelIds(dataDir()).filter((k) => k !== newest)) writeSnapshot(data, readSnapshot(dataDir(), id));
+	for (const id of listVerifiedKernels(dataDir()).filter((k) => k !== newest)) writeVerifyResult(data, readVerifyResult(dataDir(), id)!);
+	const fewer = buildSite({ ATLAS_BASE: values.base!, ATLAS_DATA: data });
+	const less = measureDist(fewer.dir);
+	rmSync(data, { recursive: true, force: true });
+	rmSync(fewer.dir, { recursive: true, force: true });
+	const growth = { bytes: figures.bytes - less.bytes, files: figures.files - less.files };
+	const more = PLANNED_KERNELS - kernels.length;
+	const projected = { bytes: figures.bytes + more * growth.bytes, files: figures.files + more * growth.files, largest: figures.largest };
+	console.log(
+		`growth per kernel (${newest} added to the ${kernels.length - 1} before it): +${size(growth.bytes)}, +${count(growth.files)} files → ` +
+			`${PLANNED_KERNELS} kernels ≈ ${size(projected.bytes)} in ${count(projected.files)} files (${hostViolations(projected).join('; ') || `fits ${HOST_LIMITS.map((l) => l.host).join(' and ')}`})`,
+	);
+}
 
 const server = await serveStatic(dist, values.base);
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, `--remote-debugging-port=${LIGHTHOUSE_PORT}`] });

@@ -219,7 +219,7 @@ const zh = {
 	genDownload: '下载此文件',
 	genDownloadZip: '下载完整项目 (.zip)',
 	genNoScript: '这里显示的是默认选项生成的内核侧程序。启用 JavaScript 后可以调整选项、切换内核并下载项目。',
-	genOnDemand: (event: string, kernel: string) => `加载器、头文件和构建文件在浏览器里生成，需要 JavaScript。也可以在本仓库里生成整个项目：npm run generate -- ${event} --kernel ${kernel} --out <目录>`,
+	genOnDemand: '加载器、头文件和构建文件在浏览器里生成，需要 JavaScript。也可以在本仓库里生成整个项目：',
 	genLoading: '正在生成…',
 	genError: (message: string) => `生成失败：${message}`,
 
@@ -440,7 +440,7 @@ const en: Strings = {
 	genDownload: 'Download this file',
 	genDownloadZip: 'Download the project (.zip)',
 	genNoScript: 'This is the kernel-side program the default options generate. With JavaScript you can change the options, switch kernels and download the project.',
-	genOnDemand: (event: string, kernel: string) => `The loader, its header and the build files are generated in your browser, which needs JavaScript. Or generate the whole project in this repository: npm run generate -- ${event} --kernel ${kernel} --out <dir>`,
+	genOnDemand: 'The loader, its header and the build files are generated in your browser, which needs JavaScript. Or generate the whole project in this repository:',
 	genLoading: 'Generating…',
 	genError: (message) => `Generation failed: ${message}`,
 
