@@ -213,7 +213,8 @@ export async function createRuntime(root: HTMLElement) {
 	}
 
 	await loadAdded();
-	// The page carries no form (it needs this script) and only the BPF program: draw both now.
+	// The page carries no form (it needs this script): draw it now. The files the page leaves out
+	// come with showFiles(), or now when the link asks for another kernel or other options.
 	if (kernel.id !== defaultKernel) renderKernel();
 	else renderForm();
 	if (kernel.id !== defaultKernel || params.size > 0) renderCode();
