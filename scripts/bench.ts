@@ -3,16 +3,17 @@
  *
  *   build       full `astro build` of data/ and content/: time and pages written
  *   dist        size and file count against free static hosts' limits (scripts/lib/host-limits.ts),
- *               and what one more kernel adds: the site built again without the newest kernel,
- *               the difference projected to PLANNED_KERNELS kernels
+ *               and what one more kernel adds: the site built again without the newest kernel
+ *               (and without the guides, which name every kernel; their pages are taken out of
+ *               the full figure too), the difference projected to PLANNED_KERNELS kernels
  *   weight      what home and an event page transfer before any interaction (HTML + CSS + JS, gzip)
  *   island      the JS an event page loads on first interaction (generator, shiki, grammars), gzip
  *   options     option change → regenerated, highlighted code in the page (ms)
  *   search      one explorer keystroke → results redrawn (ms)
  *   lighthouse  mobile scores (performance, accessibility, best practices, SEO) for home and an event page
  *
- * Options: --dist DIR measures an existing build instead of building (no growth figure);
- * --base /sub/ serves it under a sub-path.
+ * Options: --dist DIR measures an existing build of data/ instead of building; --base /sub/ serves
+ * it under a sub-path; --no-growth skips the second build.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,10 +27,10 @@ import { buildSite } from '../tests/site/build.ts';
 import { listKernelIds, readSnapshot, writeSnapshot } from '../src/data/store.ts';
 import { listVerifiedKernels, readVerifyResult, writeVerifyResult } from '../src/data/verify.ts';
 import { loadCatalog, dataDir } from '../src/site/data.ts';
-import { BUDGET, count, HOST_LIMITS, hostViolations, size, measureDist, PLANNED_KERNELS } from './lib/host-limits.ts';
+import { BUDGET, count, HOST_LIMITS, hostViolations, measureDist, measureFiles, PLANNED_KERNELS, size } from './lib/host-limits.ts';
 import { serveStatic } from '../tests/site/serve.ts';
 
-const { values } = parseArgs({ options: { dist: { type: 'string' }, base: { type: 'string', default: '/' } } });
+const { values } = parseArgs({ options: { dist: { type: 'string' }, base: { type: 'string', default: '/' }, 'no-growth': { type: 'boolean' } } });
 const EVENT_PAGE = 'events/syscalls/sys_enter_connect/';
 const LIGHTHOUSE_PORT = 9333;
 
@@ -59,17 +60,21 @@ console.log(
 console.log(`  ${[...figures.parts].sort((a, b) => b[1].bytes - a[1].bytes).slice(0, 6).map(([part, f]) => `${part} ${size(f.bytes)} / ${count(f.files)}`).join(' · ')}`);
 const violations = hostViolations(figures);
 console.log(`hosts: ${violations.length ? violations.join('; ') : `fits ${HOST_LIMITS.map((l) => l.host).join(' and ')}`}`);
-if (!values.dist && kernels.length > 1) {
-	// What one more kernel costs: the same site without the newest kernel (the one with the most events of its own).
+if (!values['no-growth'] && kernels.length > 1) {
+	// What one more kernel costs: the same site without the newest kernel (the one with the most
+	// events of its own). The guides name every kernel, so that build has none, and their pages
+	// come out of the full figure; Pagefind's index of them stays in it, counted as growth.
 	const newest = kernels.at(-1)!.id;
 	const data = mkdtempSync(join(tmpdir(), 'atlas-bench-data-'));
+	const noGuides = mkdtempSync(join(tmpdir(), 'atlas-bench-no-guides-'));
 	for (const id of listKernelIds(dataDir()).filter((k) => k !== newest)) writeSnapshot(data, readSnapshot(dataDir(), id));
 	for (const id of listVerifiedKernels(dataDir()).filter((k) => k !== newest)) writeVerifyResult(data, readVerifyResult(dataDir(), id)!);
-	const fewer = buildSite({ ATLAS_BASE: values.base!, ATLAS_DATA: data });
+	const fewer = buildSite({ ATLAS_BASE: values.base!, ATLAS_DATA: data, ATLAS_CONTENT: noGuides });
 	const less = measureDist(fewer.dir);
-	rmSync(data, { recursive: true, force: true });
-	rmSync(fewer.dir, { recursive: true, force: true });
-	const growth = { bytes: figures.bytes - less.bytes, files: figures.files - less.files };
+	for (const dir of [data, noGuides, fewer.dir]) rmSync(dir, { recursive: true, force: true });
+	const guides = [measureFiles(join(dist, 'guides')), measureFiles(join(dist, 'en', 'guides'))];
+	const withoutGuides = { bytes: figures.bytes - guides[0]!.bytes - guides[1]!.bytes, files: figures.files - guides[0]!.files - guides[1]!.files };
+	const growth = { bytes: withoutGuides.bytes - less.bytes, files: withoutGuides.files - less.files };
 	const more = PLANNED_KERNELS - kernels.length;
 	const projected = { bytes: figures.bytes + more * growth.bytes, files: figures.files + more * growth.files, largest: figures.largest };
 	console.log(

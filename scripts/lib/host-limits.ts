@@ -41,7 +41,13 @@ export const PLANNED_KERNELS = 8;
 
 export function measureDist(dir: string): DistFigures {
 	if (!existsSync(join(dir, 'index.html'))) throw new Error(`${dir} holds no index.html: build the site first (npm run build) or pass the folder astro build wrote`);
+	return measureFiles(dir);
+}
+
+/** The same figures for any folder (a part of a site); empty figures when it does not exist. */
+export function measureFiles(dir: string): DistFigures {
 	const figures: DistFigures = { bytes: 0, files: 0, largest: { path: '', bytes: 0 }, parts: new Map() };
+	if (!existsSync(dir)) return figures;
 	for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
 		if (!entry.isFile()) continue;
 		const path = join(entry.parentPath, entry.name);
