@@ -11,15 +11,29 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AptError, installPackages } from './apt.ts';
 
-/** Holds an fcntl write lock on `file`, as apt-get does, for `seconds`; resolves once it holds it. */
-async function holdLock(file: string, seconds: number): Promise<ChildProcess> {
-	const holder = spawn('python3', ['-c', 'import fcntl,sys,time\nf=open(sys.argv[1],"w")\nfcntl.lockf(f,fcntl.LOCK_EX)\nprint("held",flush=True)\ntime.sleep(float(sys.argv[2]))', file, String(seconds)], { stdio: ['ignore', 'pipe', 'inherit'] });
+/**
+ * Holds an fcntl write lock on `file`, as apt-get does; resolves once it holds it. It lets go at the
+ * time (seconds since the epoch) written into `file`.release, so releases are timed from when the
+ * test starts apt-get, not from a slow process start on a busy machine.
+ */
+async function holdLock(file: string): Promise<ChildProcess> {
+	const script = [
+		'import fcntl, os, sys, time',
+		'f = open(sys.argv[1], "w")',
+		'fcntl.lockf(f, fcntl.LOCK_EX)',
+		'print("held", flush=True)',
+		'release = sys.argv[1] + ".release"',
+		'while not os.path.exists(release): time.sleep(0.05)',
+		'time.sleep(max(0, float(open(release).read()) - time.time()))',
+	].join('\n');
+	const holder = spawn('python3', ['-c', script, file], { stdio: ['ignore', 'pipe', 'inherit'] });
 	await new Promise<void>((resolve, reject) => {
 		holder.stdout!.once('data', () => resolve());
 		holder.once('exit', (code) => reject(new Error(`the lock holder exited (${code})`)));
 	});
 	return holder;
 }
+const releaseIn = (file: string, seconds: number) => writeFileSync(`${file}.release`, String(Date.now() / 1000 + seconds));
 
 describe("npm test's apt-get install", () => {
 	let scratch: string;
@@ -42,7 +56,11 @@ describe("npm test's apt-get install", () => {
 	it('waits while another process holds the package lists lock and then the dpkg lock, then installs', async () => {
 		expect(existsSync('/usr/bin/make')).toBe(true);
 		// The holders let go after a few seconds, as a finishing unattended upgrade does.
-		holders.push(await holdLock(join(scratch, 'lists', 'lock'), 3), await holdLock(join(scratch, 'dpkg', 'lock-frontend'), 6));
+		const lists = join(scratch, 'lists', 'lock');
+		const dpkg = join(scratch, 'dpkg', 'lock-frontend');
+		holders.push(await holdLock(lists), await holdLock(dpkg));
+		releaseIn(lists, 3);
+		releaseIn(dpkg, 6);
 		const log: string[] = [];
 		const started = Date.now();
 		installPackages(['make'], { lockTimeout: 60, options, log: (l) => log.push(l) });
@@ -52,7 +70,10 @@ describe("npm test's apt-get install", () => {
 	});
 
 	it('gives up after the timeout with one line naming the packages and the command to run by hand', async () => {
-		holders.push(await holdLock(join(scratch, 'dpkg', 'lock-frontend'), 60));
+		const dpkg = join(scratch, 'dpkg', 'lock-frontend');
+		rmSync(`${dpkg}.release`, { force: true });
+		holders.push(await holdLock(dpkg));
+		releaseIn(dpkg, 60);
 		let error: unknown;
 		try {
 			installPackages(['make', 'cpio'], { lockTimeout: 2, options });
