@@ -66,7 +66,7 @@ export function measureFiles(dir: string): DistFigures {
 }
 
 /** Bytes in decimal units, as hosts state their limits (1 GB = 10⁹ bytes). */
-export const size = (bytes: number) => (bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${(bytes / 1e3).toFixed(1)} kB`);
+export const size = (bytes: number) => (bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1)} MB` : `${(bytes / 1e3).toFixed(1)} kB`);
 export const count = (n: number) => n.toLocaleString('en-US');
 
 /** Every limit the site breaks, one line each naming the host, the limit and the figure; empty when it fits everywhere. */
