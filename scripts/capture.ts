@@ -30,7 +30,8 @@ Sources (exactly one):
                    with no context structs.
   --debian SUITE   the newest kernel image package of a Debian suite (bullseye, bookworm, trixie,
                    sid, …), downloaded with apt and booted under qemu with its trace-event modules
-                   loaded. The mirror is read from the system's apt sources unless --mirror is given.
+                   loaded. The mirror is read from the system's apt sources unless --mirror is
+                   given.
 
 Options:
   --id ID          snapshot id used in file names and URLs (lowercase letters, digits, . _ -).

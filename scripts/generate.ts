@@ -8,7 +8,7 @@ import { DataError, listKernelIds, readProvenance, readSnapshot } from '../src/d
 import { capturedOnFrom } from '../src/lib/generate/captured-on.ts';
 import { companionModule, readCompanionFiles } from '../src/lib/generate/companion-sync.ts';
 import { makeDirectory } from '../src/data/system.ts';
-import { shellWord } from '../src/lib/shell/quote.ts';
+import { shellArguments, showableInShell, shellWord } from '../src/lib/shell/quote.ts';
 import { MAX_NEEDLE_LENGTH, nearest } from '../src/site/nearest.ts';
 import { callerPath, dataFolder, describeError, parseCommandLine, replaceFile, runCli, UsageError } from './lib/cli.ts';
 import { checkProgramName, GenerateError, generateProject, type GeneratorOptions } from '../src/lib/generate/index.ts';
@@ -35,29 +35,45 @@ Options:
   --section tp|tracepoint
                        SEC("tp/…") (default) or SEC("tracepoint/…"); libbpf treats them alike.
   --output ringbuf|perfbuf|printk
-                       how records reach user space (default ringbuf; kernels before 5.8 get a perf buffer).
-  --pair-exit          pair each syscalls:sys_enter_* with its sys_exit_* and report the return value.
+                       how records reach user space (default ringbuf; kernels before 5.8 get a
+                       perf buffer).
+  --pair-exit          pair each syscalls:sys_enter_* with its sys_exit_* and report the return
+                       value.
   --fields CAT:NAME=F1,F2
                        record only these fields of that event (repeatable; default: all).
   --no-pid-filter      the loader takes no -p PID.
   --no-comm-filter     the loader takes no -c COMM.
   --name NAME          program name (default: from the event).
   --lang zh|en         README language (default zh).
-  --out DIR            where to write (default: ./<program name>). Must be empty or missing unless --force.
+  --out DIR            where to write (default: ./<program name>). Must be empty or missing
+                       unless --force.
   --force              write into a non-empty DIR, replacing files of the same names (a symbolic
                        link of such a name is replaced, not followed).
   --data DIR           the data directory (default: the repository's data/).
-Relative paths are taken from the folder you run the command in.
   --list-kernels       print the captured kernels' ids and exit.
-  --sync-companion     rewrite src/lib/generate/companion.ts from companion/ (after editing companion/).
-  --help               show this text.`;
+  --sync-companion     rewrite src/lib/generate/companion.ts from companion/ (after editing
+                       companion/).
+  --help               show this text.
+
+Relative paths are taken from the folder you run the command in.`;
 
 function loadKernel(dataDir: string, id: string): Snapshot {
 	if (id === 'live') {
+		const captured = listKernelIds(dataDir);
+		if (process.getuid?.() !== 0) {
+			// The default: say so, and name this command (the capture helper's own error names capture).
+			const typed = process.argv.slice(2);
+			const again = typed.filter((a, i, all) => a !== '--kernel' && all[i - 1] !== '--kernel' && !a.startsWith('--kernel='));
+			const showable = typed.every(showableInShell);
+			throw new UsageError(
+				`--kernel live (the default) reads the running kernel's tracefs and BTF, which needs root${showable ? `: run sudo npm run generate -- ${shellArguments(typed)}` : ''}` +
+					(captured.length && showable ? `\nOr generate for a captured kernel, which needs no root: npm run generate -- ${shellArguments([...again, '--kernel', captured.at(-1) as string])} (captured: ${captured.join(', ')})` : ''),
+			);
+		}
 		try {
 			return captureLiveSnapshot();
 		} catch (error) {
-			throw new UsageError(`cannot read the running kernel: ${(error as Error).message}\nOr use a captured kernel: --kernel ${listKernelIds(dataDir).join('|') || '(none captured yet)'}`);
+			throw new UsageError(`cannot read the running kernel: ${(error as Error).message}\nOr use a captured kernel: --kernel ${captured.join('|') || '(none captured yet)'}`);
 		}
 	}
 	const ids = listKernelIds(dataDir);

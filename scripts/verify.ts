@@ -16,13 +16,17 @@ const HELP = `Usage:
   npm run verify -- --kernel ID [--kernel ID…] [options]
   npm run verify -- --all [options]
 
-For each kernel: generates the program of every event of its snapshot (default options, with the
-portable context and, unless --context says otherwise, the vmlinux.h context too) and the variants
-(paired with sys_exit for every paired syscall, a perf buffer for the built-in events, bpf_printk
-for every event; unless --no-variants), compiles them here, boots that kernel's own Debian package under qemu with the objects and a static loader in its
-initramfs (the snapshot's trace-event modules loaded), loads and attaches every program through the
-kernel's verifier, runs the headline programs (connect paired with its exit, openat, execve,
-sched_process_exec) end to end, and writes data/verify/<id>.json.
+Proves that what the generator writes loads in each captured kernel's own verifier. For each kernel:
+
+  1. generates the program of every event of its snapshot with the default options, in both ctx
+     styles (portable and vmlinux.h), plus the variants the site offers: paired with sys_exit
+     (every paired syscall), a perf buffer (built-in events) and bpf_printk (every event);
+  2. compiles them here with clang, many programs per call;
+  3. boots that kernel's own Debian package under qemu, with the objects, a static loader and the
+     snapshot's trace-event modules in its initramfs;
+  4. loads and attaches every program through that kernel's verifier, and runs the headline
+     programs (connect paired with its exit, openat, execve, sched_process_exec) end to end;
+  5. writes the results to data/verify/<id>.json (npm run report:verify prints them).
 
 Options:
   --kernel ID        a captured kernel (data/kernels/<id>.json); may be repeated

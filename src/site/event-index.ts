@@ -4,6 +4,7 @@
  * an event exists on are a bit mask).
  */
 import type { Catalog } from './catalog.ts';
+import { shardCounts } from './shards.ts';
 
 export interface IndexKernel {
 	id: string;
@@ -23,6 +24,8 @@ export interface IndexEntry {
 export interface EventIndex {
 	kernels: IndexKernel[];
 	categories: string[];
+	/** How many data shards each category's events are spread over (same order as categories; see event-data.ts). */
+	shards: number[];
 	entries: IndexEntry[];
 }
 
@@ -30,6 +33,7 @@ export interface EventIndex {
 export interface PackedEventIndex {
 	kernels: IndexKernel[];
 	categories: string[];
+	shards: number[];
 	modules: string[];
 	events: [number, string, number, number][];
 }
@@ -48,6 +52,7 @@ export function packEventIndex(catalog: Catalog): PackedEventIndex {
 	return {
 		kernels: catalog.kernels.map(({ id, release, arch }) => ({ id, release, arch })),
 		categories: catalog.categories,
+		shards: catalog.categories.map((c) => shardCounts(catalog.events).get(c)!),
 		modules,
 		events: catalog.events.map((e) => [
 			categoryIndex.get(e.category)!,
@@ -62,6 +67,7 @@ export function unpackEventIndex(packed: PackedEventIndex): EventIndex {
 	return {
 		kernels: packed.kernels,
 		categories: packed.categories,
+		shards: packed.shards,
 		entries: packed.events.map(([category, name, kernels, module]) => ({
 			category: packed.categories[category]!,
 			name,

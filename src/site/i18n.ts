@@ -219,7 +219,8 @@ const zh = {
 	genCopied: '已复制',
 	genDownload: '下载此文件',
 	genDownloadZip: '下载完整项目 (.zip)',
-	genNoScript: '这里显示的是默认选项生成的代码。启用 JavaScript 后可以调整选项、切换内核并下载项目。',
+	genNoScript: '这里显示的是默认选项生成的内核侧程序。启用 JavaScript 后可以调整选项、切换内核并下载项目。',
+	genOnDemand: '加载器、头文件和构建文件在浏览器里生成，需要 JavaScript。也可以在本仓库里生成整个项目：',
 	genLoading: '正在生成…',
 	genError: (message: string) => `生成失败：${message}`,
 
@@ -440,7 +441,8 @@ const en: Strings = {
 	genCopied: 'Copied',
 	genDownload: 'Download this file',
 	genDownloadZip: 'Download the project (.zip)',
-	genNoScript: 'This is the code the default options generate. With JavaScript you can change the options, switch kernels and download the project.',
+	genNoScript: 'This is the kernel-side program the default options generate. With JavaScript you can change the options, switch kernels and download the project.',
+	genOnDemand: 'The loader, its header and the build files are generated in your browser, which needs JavaScript. Or generate the whole project in this repository:',
 	genLoading: 'Generating…',
 	genError: (message) => `Generation failed: ${message}`,
 

@@ -4,13 +4,14 @@
  * build with make.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listVerifiedKernels, readVerifyResult } from '../../src/data/verify.ts';
 import { strings } from '../../src/site/i18n.ts';
+import { shardOf } from '../../src/site/shards.ts';
 import { launchChromium } from './browser.ts';
 import { buildSite } from './build.ts';
 import { writeFixtureData } from './fixture-data.ts';
@@ -50,11 +51,34 @@ describe('the site in Chromium', () => {
 	const urlMatches = (page: Page, pattern: RegExp) => page.waitForFunction((source) => new RegExp(source).test(location.href), pattern.source);
 	const code = (page: Page, step: number) => page.locator(`[data-step-files="${step}"] .code-file pre code`).first().textContent();
 
-	it('shows an event page without JavaScript: seven steps and the default program', async () => {
+	it('shows an event page without JavaScript: seven steps, the default BPF program and how to get the rest', async () => {
 		const page = await open('events/syscalls/sys_enter_connect/', { javaScriptEnabled: false });
 		await expect(page.locator('h1').textContent()).resolves.toContain('sys_enter_connect');
 		await expect(page.locator('.step-title').count()).resolves.toBe(7);
 		await expect(code(page, 4)).resolves.toContain('SEC("tp/syscalls/sys_enter_connect")');
+		await expect(page.locator('#fields tbody tr').count()).resolves.toBeGreaterThan(2);
+		// The loader is not in the page: step 5 names the command that writes the whole project.
+		await expect(page.locator('[data-step-files="5"] .code-file').count()).resolves.toBe(0);
+		await expect(page.locator('[data-step-files="5"]').textContent()).resolves.toMatch(/npm run generate -- syscalls:sys_enter_connect --kernel \S+ --out/);
+		await page.close();
+	});
+
+	it('draws the options, the header, the loader and the README from the shared shard as the reader nears them', async () => {
+		const page = await open('events/syscalls/sys_enter_connect/');
+		const shards: string[] = [];
+		page.on('request', (r) => {
+			if (/\/data\/events\//.test(r.url())) shards.push(new URL(r.url()).pathname);
+		});
+		await page.locator('#step-5').scrollIntoViewIfNeeded();
+		await expect(code(page, 5)).resolves.toContain('ring_buffer__new');
+		await page.waitForFunction(() => document.querySelectorAll('[data-step-files="4"] .code-file').length === 2);
+		await page.waitForFunction(() => document.querySelectorAll('[data-step-files="6"] .code-file').length > 0);
+		await expect(page.locator('input[name="context"][value="vmlinux"]').isChecked()).resolves.toBe(true);
+		await page.waitForFunction(() => document.querySelectorAll('[data-step-files="4"] pre code .k').length > 10);
+		// One shard of the category, holding the event and its sys_exit partner, is all the page fetched.
+		expect(shards).toHaveLength(1);
+		expect(shards[0]).toMatch(/^\/atlas\/data\/events\/syscalls\/\d+\.json$/);
+		expect((page as Page & { errors: string[] }).errors).toEqual([]);
 		await page.close();
 	});
 
@@ -164,10 +188,20 @@ describe('the site in Chromium', () => {
 		await page.close();
 	});
 
-	it('writes the Pagefind index, the per-event data the island fetches and the companion files pages link to', () => {
+	it('writes the Pagefind index, the event shards the island fetches and the companion files pages link to', () => {
 		expect(existsSync(join(siteDir, 'pagefind', 'pagefind.js'))).toBe(true);
 		for (const file of ['Makefile', 'tp_helpers.h', '.gitignore']) expect(existsSync(join(siteDir, 'companion', file)), file).toBe(true);
-		const data = JSON.parse(readFileSync(join(siteDir, 'data', 'events', 'syscalls', 'sys_enter_connect.json'), 'utf8')) as { events: object };
-		expect(Object.keys(data.events).sort()).toEqual(['sys_enter_connect', 'sys_exit_connect']);
+		const index = JSON.parse(readFileSync(join(siteDir, 'data', 'events.json'), 'utf8')) as { categories: string[]; shards: number[]; events: [number, string][] };
+		const names = (category: string) => index.events.filter(([c]) => index.categories[c] === category).map(([, n]) => n);
+		for (const category of ['sched', 'syscalls']) {
+			const count = index.shards[index.categories.indexOf(category)]!;
+			const held = readdirSync(join(siteDir, 'data', 'events', category)).flatMap((file) => {
+				const shard = JSON.parse(readFileSync(join(siteDir, 'data', 'events', category, file), 'utf8')) as { events: object };
+				return Object.keys(shard.events).map((name) => [name, file] as const);
+			});
+			// Every event of the category in exactly one of its shards, the one its name hashes to.
+			expect(held.map(([n]) => n).sort()).toEqual(names(category).sort());
+			for (const [name, file] of held) expect(file, name).toBe(`${shardOf(name, count)}.json`);
+		}
 	});
 });

@@ -24,3 +24,8 @@ export function shellWord(text: string): string {
 export function showableInShell(text: string): boolean {
 	return text !== '' && !CONTROL.test(text);
 }
+
+/** Command-line arguments as a user typed them, each one sh word: options (`--out`, `--kernel=6.1-amd64`) stay bare. */
+export function shellArguments(args: readonly string[]): string {
+	return args.map((arg) => (/^--?[A-Za-z][A-Za-z0-9-]*(=[A-Za-z0-9_@%+=:,./-]*)?$/.test(arg) ? arg : shellWord(arg))).join(' ');
+}
