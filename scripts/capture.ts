@@ -5,10 +5,13 @@
  * validated snapshot and written through the data store. Nothing in data/ changes unless the whole
  * capture succeeded and validated.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { listKernelIds, readSnapshot, writeSnapshot } from '../src/data/store.ts';
+import { ARCHIVE_LIMITS, MAKE_AGAIN, readCaptureArchive } from '../src/lib/capture/archive.ts';
+import { contributedSnapshotId, contributedSource, duplicateProblem } from '../src/lib/capture/contributed.ts';
+import type { RawCapture } from '../src/lib/capture/raw.ts';
 import type { KernelSource, Provenance, Snapshot } from '../src/schemas/snapshot.ts';
 import { buildSnapshot, defaultSnapshotId, type SnapshotInfo } from './capture/build-snapshot.ts';
 import { readRawCapture } from './capture/raw.ts';
@@ -20,6 +23,7 @@ const HELP = `Usage:
   npm run capture -- --running [--id ID] [--data DIR] [--work DIR]
   npm run capture -- --debian SUITE [--arch ARCH] [--builtin-only] [--id ID] [--mirror URL]
                      [--data DIR] [--work DIR]
+  npm run capture -- --archive FILE [--id ID] [--replace] [--data DIR]
 
 Captures every trace event of one kernel — available_events, each format file, the matching
 struct trace_event_raw_* from BTF and, for module events, the module — and writes it as one
@@ -32,11 +36,17 @@ Sources (exactly one):
   --debian SUITE   the newest kernel image package of a Debian suite (bullseye, bookworm, trixie,
                    sid, …), downloaded with apt and booted under qemu with its trace-event modules
                    loaded. The mirror is read from the system's apt sources unless --mirror is given.
+  --archive FILE   an archive a reader made on their machine with atlas-capture.sh (served at the
+                   site's root; see docs/capture.md): atlas-<uname -r>.tar.gz. Its provenance is
+                   "contributed", with the distribution from its os-release. A kernel already
+                   stored, under any id, is refused.
 
 Options:
   --id ID          snapshot id used in file names and URLs (lowercase letters, digits, . _ -).
                    Default: <major.minor>-<arch> of the captured kernel (e.g. 6.1-amd64),
-                   running-<major.minor>-<arch> for --running (e.g. running-6.18-amd64).
+                   running-<major.minor>-<arch> for --running (e.g. running-6.18-amd64),
+                   <os-release ID>-<major.minor>-<arch> for --archive (e.g. ubuntu-6.8-amd64).
+  --replace        with --archive: replace the snapshot stored under the same id.
   --arch ARCH      Debian architecture of the kernel to boot, amd64 or arm64 (default: amd64).
   --builtin-only   load no modules: capture only the kernel's built-in events (much faster).
   --mirror URL     Debian mirror to download the kernel package from (default: the one in the
@@ -63,24 +73,57 @@ const args = parseCommandLine('capture', HELP, {
 	arch: { type: 'string' },
 	'builtin-only': { type: 'boolean' },
 	work: { type: 'string' },
+	archive: { type: 'string' },
+	replace: { type: 'boolean' },
 }).values;
-if (Boolean(args.running) === (args.debian !== undefined)) fail(`give exactly one source, --running or --debian SUITE\n\n${HELP}`);
+if ([args.running, args.debian !== undefined, args.archive !== undefined].filter(Boolean).length !== 1) {
+	fail(`give exactly one source, --running, --debian SUITE or --archive FILE\n\n${HELP}`);
+}
 for (const debianOnly of ['arch', 'builtin-only', 'mirror'] as const) {
-	if (args.running && args[debianOnly] !== undefined) fail(`--${debianOnly} only applies to --debian`);
+	if (args.debian === undefined && args[debianOnly] !== undefined) fail(`--${debianOnly} only applies to --debian`);
+}
+if (args.archive !== undefined && args.work !== undefined) fail('--work does not apply to --archive, which needs no scratch directory');
+if (args.archive === undefined && args.replace) fail('--replace only applies to --archive');
+
+/** A reader's archive, read whole after its size is checked (nothing is unpacked to disk). */
+function readArchiveFile(file: string) {
+	let size: number;
+	try {
+		const stat = statSync(file);
+		if (!stat.isFile()) throw new Error('it is not a file');
+		size = stat.size;
+	} catch (error) {
+		throw new Error(`${file}: cannot read it (${(error as Error).message}); give the path of the atlas-<uname -r>.tar.gz that atlas-capture.sh wrote`);
+	}
+	if (size > ARCHIVE_LIMITS.compressedBytes) {
+		throw new Error(`${file}: is ${(size / 1024 / 1024).toFixed(1)} MB; a capture archive is a few MB (at most ${ARCHIVE_LIMITS.compressedBytes / 1024 / 1024} MB), so this is not one — ${MAKE_AGAIN}`);
+	}
+	return readCaptureArchive(readFileSync(file), file);
 }
 
 const dataDir = resolve(args.data);
-const workDir = args.work ? resolve(args.work) : mkdtempSync(join(tmpdir(), 'atlas-capture-'));
-let rawDir = join(workDir, 'raw');
+const workDir = args.archive !== undefined ? null : args.work ? resolve(args.work) : mkdtempSync(join(tmpdir(), 'atlas-capture-'));
 let snapshot: Snapshot;
 try {
 	let source: KernelSource;
 	let method: Provenance['method'];
-	if (args.running) {
+	let raw: RawCapture;
+	let defaultId: () => string;
+	if (args.archive !== undefined) {
+		log(`reading the capture archive ${args.archive}`);
+		const contributed = readArchiveFile(args.archive);
+		raw = contributed.raw;
+		source = contributedSource(contributed);
+		method = 'capture-script';
+		defaultId = () => contributedSnapshotId(contributed, defaultSnapshotId(raw, 'contributed'));
+	} else if (args.running) {
+		const rawDir = join(workDir as string, 'raw');
 		log('capturing the running kernel');
 		captureRunningRaw(rawDir, log);
-		source = { kind: 'running', procVersion: readRawCapture(rawDir).procVersion };
+		raw = readRawCapture(rawDir);
+		source = { kind: 'running', procVersion: raw.procVersion };
 		method = 'running-kernel';
+		defaultId = () => defaultSnapshotId(raw, 'running');
 	} else {
 		const suite = args.debian as string;
 		log(`capturing the kernel of Debian ${suite} under qemu`);
@@ -90,24 +133,28 @@ try {
 			...(args.arch ? { arch: archProfile(args.arch).debian } : {}),
 			...(args.mirror ? { mirror: args.mirror } : {}),
 			builtinOnly: Boolean(args['builtin-only']),
-			workDir,
+			workDir: workDir as string,
 			onProgress: (line) => console.log(`          ${line}`),
 		});
-		rawDir = debian.rawDir;
+		raw = readRawCapture(debian.rawDir);
 		source = debian.source;
 		method = debian.method;
+		defaultId = () => defaultSnapshotId(raw, 'debian');
 	}
-	const raw = readRawCapture(rawDir);
-	const info: SnapshotInfo = { id: args.id ?? defaultSnapshotId(raw, source.kind), source, method };
-	log(`building snapshot ${info.id} from ${rawDir}`);
+	const info: SnapshotInfo = { id: args.id ?? defaultId(), source, method };
+	log(`building snapshot ${info.id} from ${raw.dir}`);
 	snapshot = buildSnapshot(raw, info);
 	// Writing merges into the shared pools: read every stored kernel first, so damaged data stops us before any file changes.
-	for (const id of listKernelIds(dataDir)) readSnapshot(dataDir, id);
+	const stored = listKernelIds(dataDir).map((id) => readSnapshot(dataDir, id).provenance);
+	if (args.archive !== undefined) {
+		const problem = duplicateProblem(stored, snapshot.provenance, Boolean(args.replace));
+		if (problem) throw new Error(`${args.archive}: ${problem}`);
+	}
 	writeSnapshot(dataDir, snapshot);
 } catch (error) {
-	fail(`${(error as Error).message}\n(work files kept in ${workDir}; nothing in ${dataDir} changed)`);
+	fail(`${(error as Error).message}\n(${workDir ? `work files kept in ${workDir}; ` : ''}nothing in ${dataDir} changed)`);
 }
-if (!args.work) rmSync(workDir, { recursive: true, force: true });
+if (workDir && !args.work) rmSync(workDir, { recursive: true, force: true });
 
 const count = (pick: (e: Snapshot['events'][number]) => string) => {
 	const counts = new Map<string, number>();

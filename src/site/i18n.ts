@@ -20,6 +20,9 @@ export function isLang(value: unknown): value is Lang {
 	return typeof value === 'string' && (LANGS as readonly string[]).includes(value);
 }
 
+type ContributedOs = { name: string; version: string | null } | null;
+const osText = (os: NonNullable<ContributedOs>) => (os.version ? `${os.name} ${os.version}` : os.name);
+
 const zh = {
 	siteName: 'Tracepoint Atlas',
 	siteTagline: 'eBPF tracepoint 图鉴',
@@ -97,6 +100,7 @@ const zh = {
 	kernelSource: '来源',
 	kernelSourceDebian: (suite: string, pkg: string, version: string) => `Debian ${suite}：${pkg} ${version}`,
 	kernelSourceRunning: '采集脚本所在机器正在运行的内核',
+	kernelSourceContributed: (os: ContributedOs) => `读者贡献的采集（atlas-capture.sh）${os ? `：${osText(os)}` : ''}`,
 	kernelCaptured: '采集日期',
 	kernelMethod: '采集方式',
 	kernelBtf: 'BTF',
@@ -317,6 +321,7 @@ const en: Strings = {
 	kernelSource: 'Source',
 	kernelSourceDebian: (suite, pkg, version) => `Debian ${suite}: ${pkg} ${version}`,
 	kernelSourceRunning: 'the kernel running the capture script',
+	kernelSourceContributed: (os) => `contributed by a reader (atlas-capture.sh)${os ? `: ${osText(os)}` : ''}`,
 	kernelCaptured: 'Captured on',
 	kernelMethod: 'Method',
 	kernelBtf: 'BTF',
