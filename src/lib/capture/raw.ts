@@ -109,8 +109,13 @@ export function parseRawCapture(files: RawFiles): RawCapture {
 		return value;
 	};
 
+	// Both end up in file names, page text and generated code: only what real kernels use gets through.
 	const release = oneLine(RAW_FILES.release, 'the output of `uname -r`');
+	if (!/^[\w.+~-]{1,64}$/.test(release)) {
+		throw new RawCaptureError(`${dir}/${RAW_FILES.release}`, `${JSON.stringify(release.slice(0, 80))} is not a kernel release we can store (letters, digits and . _ + ~ -, at most 64)`);
+	}
 	const arch = oneLine(RAW_FILES.arch, 'the output of `uname -m`');
+	if (!/^[\w-]{1,32}$/.test(arch)) throw new RawCaptureError(`${dir}/${RAW_FILES.arch}`, `${JSON.stringify(arch.slice(0, 80))} is not a machine name (uname -m)`);
 	const procVersion = oneLine(RAW_FILES.procVersion, 'a copy of /proc/version');
 
 	const availableFile = `${dir}/${RAW_FILES.availableEvents}`;
