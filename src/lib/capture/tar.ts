@@ -57,7 +57,11 @@ function number(header: Uint8Array, offset: number, length: number, what: string
 function checksumOk(header: Uint8Array, at: number): boolean {
 	let sum = 0;
 	for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 32 : (header[i] as number);
-	return sum === number(header, 148, 8, 'checksum', at);
+	try {
+		return sum === number(header, 148, 8, 'checksum', at);
+	} catch {
+		return false;
+	}
 }
 
 function decodePath(bytes: Uint8Array, at: number): string {
