@@ -158,7 +158,7 @@ export function readCaptureArchive(bytes: Uint8Array, archive: string): Contribu
 		contents = readTar(tarBytes);
 	} catch (error) {
 		if (!(error instanceof TarError)) throw error;
-		const problem = !gzipped && error.message.startsWith('not a tar archive') ? 'neither gzip-compressed nor a tar archive' : error.message;
+		const problem = !gzipped && error.message.startsWith('not a tar archive') ? 'is neither gzip-compressed nor a tar archive' : error.message;
 		throw new ArchiveError(archive, `${problem} — ${MAKE_AGAIN}`);
 	}
 	const { files } = contents;
