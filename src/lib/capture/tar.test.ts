@@ -96,7 +96,10 @@ describe('readTar', () => {
 		const tar = tarWith(['tar', '--format=gnu', '-cf', '-', '.'], tree);
 		// Every prefix that stops before the end-of-archive marker is refused as truncated.
 		const contentEnd = Math.ceil((tar.findLastIndex((b) => b !== 0) + 1) / 512) * 512;
-		for (let cut = 0; cut <= contentEnd; cut += 101) expect(() => readTar(tar.subarray(0, cut)), `cut at ${cut}`).toThrow(/^truncated: |^not a tar archive/);
+		for (let cut = 0; cut <= contentEnd; cut += 101) {
+			expect(() => readTar(tar.subarray(0, cut)), `cut at ${cut}`).toThrow(TarError);
+			expect(() => readTar(tar.subarray(0, cut)), `cut at ${cut}`).toThrow(/^truncated: /);
+		}
 		const damaged = tar.slice();
 		damaged[1024 + 10] = 0x41; // inside the name of the first member after the root directory
 		expect(() => readTar(damaged)).toThrow(/^damaged: the tar header at byte 1024 has a bad checksum/);
