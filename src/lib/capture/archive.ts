@@ -79,7 +79,9 @@ function gunzip(bytes: Uint8Array, archive: string): Uint8Array {
 		chunks.push(chunk);
 	});
 	try {
-		const step = 1 << 20;
+		// fflate inflates a whole pushed chunk before handing it over: small chunks keep a gzip bomb's
+		// output to ~1000 × 64 kB at a time before the limit above can stop it.
+		const step = 64 * 1024;
 		for (let i = 0; i < bytes.length; i += step) inflater.push(bytes.subarray(i, i + step), i + step >= bytes.length);
 	} catch (error) {
 		if (error instanceof ArchiveError) throw error;
@@ -108,8 +110,9 @@ function crc32(data: Uint8Array): number {
 			crcTable[n] = c >>> 0;
 		}
 	}
+	const table = crcTable;
 	let crc = 0xffffffff;
-	for (const b of data) crc = (crcTable[(crc ^ b) & 0xff] as number) ^ (crc >>> 8);
+	for (let i = 0; i < data.length; i++) crc = (table[(crc ^ (data[i] as number)) & 0xff] as number) ^ (crc >>> 8);
 	return (crc ^ 0xffffffff) >>> 0;
 }
 
