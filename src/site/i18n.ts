@@ -101,6 +101,7 @@ const zh = {
 	nearestLabel: 'uname -r 的输出',
 	nearestButton: '查找',
 	nearestFound: '最接近的已采集内核：',
+	nearestDetail: (release: string, arch: string) => `（${release}，${arch}）。`,
 	nearestRelation: (relation: NearestRelation, n: number) =>
 		relation === 'same-release' ? '就是你的内核。' : relation === 'same-series' ? '与你的内核属于同一个 major.minor 版本。' : `比你的内核${relation === 'older' ? '旧' : '新'} ${n} 个 major.minor 版本。`,
 	nearestNoVersion: (pasted: string) => `在“${pasted}”里找不到内核版本：请粘贴 uname -r 的输出，例如 6.8.0-45-generic。`,
@@ -331,6 +332,7 @@ const en: Strings = {
 	nearestLabel: 'Output of uname -r',
 	nearestButton: 'Find',
 	nearestFound: 'Nearest captured kernel: ',
+	nearestDetail: (release, arch) => ` (${release}, ${arch}). `,
 	nearestRelation: (relation, n) =>
 		relation === 'same-release'
 			? 'It is your kernel.'
