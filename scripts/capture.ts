@@ -9,9 +9,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { listKernelIds, readSnapshot, writeSnapshot } from '../src/data/store.ts';
-import { ARCHIVE_LIMITS, MAKE_AGAIN, readCaptureArchive } from '../src/lib/capture/archive.ts';
-import { contributedSnapshotId, contributedSource, duplicateProblem } from '../src/lib/capture/contributed.ts';
-import type { RawCapture } from '../src/lib/capture/raw.ts';
+import { ARCHIVE_LIMITS, MAKE_AGAIN } from '../src/lib/capture/archive.ts';
+import { duplicateProblem, snapshotFromArchive } from '../src/lib/capture/contributed.ts';
 import type { KernelSource, Provenance, Snapshot } from '../src/schemas/snapshot.ts';
 import { buildSnapshot, defaultSnapshotId, type SnapshotInfo } from './capture/build-snapshot.ts';
 import { readRawCapture } from './capture/raw.ts';
@@ -86,7 +85,7 @@ if (args.archive !== undefined && args.work !== undefined) fail('--work does not
 if (args.archive === undefined && args.replace) fail('--replace only applies to --archive');
 
 /** A reader's archive, read whole after its size is checked (nothing is unpacked to disk). */
-function readArchiveFile(file: string) {
+function readArchiveFile(file: string): Uint8Array {
 	let size: number;
 	try {
 		const stat = statSync(file);
@@ -98,52 +97,46 @@ function readArchiveFile(file: string) {
 	if (size > ARCHIVE_LIMITS.compressedBytes) {
 		throw new Error(`${file}: is ${(size / 1024 / 1024).toFixed(1)} MB; a capture archive is a few MB (at most ${ARCHIVE_LIMITS.compressedBytes / 1024 / 1024} MB), so this is not one — ${MAKE_AGAIN}`);
 	}
-	return readCaptureArchive(readFileSync(file), file);
+	return readFileSync(file);
 }
 
 const dataDir = resolve(args.data);
 const workDir = args.archive !== undefined ? null : args.work ? resolve(args.work) : mkdtempSync(join(tmpdir(), 'atlas-capture-'));
 let snapshot: Snapshot;
 try {
-	let source: KernelSource;
-	let method: Provenance['method'];
-	let raw: RawCapture;
-	let defaultId: () => string;
 	if (args.archive !== undefined) {
 		log(`reading the capture archive ${args.archive}`);
-		const contributed = readArchiveFile(args.archive);
-		raw = contributed.raw;
-		source = contributedSource(contributed);
-		method = 'capture-script';
-		defaultId = () => contributedSnapshotId(contributed, defaultSnapshotId(raw, 'contributed'));
-	} else if (args.running) {
-		const rawDir = join(workDir as string, 'raw');
-		log('capturing the running kernel');
-		captureRunningRaw(rawDir, log);
-		raw = readRawCapture(rawDir);
-		source = { kind: 'running', procVersion: raw.procVersion };
-		method = 'running-kernel';
-		defaultId = () => defaultSnapshotId(raw, 'running');
+		snapshot = snapshotFromArchive(readArchiveFile(args.archive), args.archive, args.id ? { id: args.id } : {});
 	} else {
-		const suite = args.debian as string;
-		log(`capturing the kernel of Debian ${suite} under qemu`);
-		const { captureDebianRaw } = await import('./capture/debian/index.ts');
-		const debian = await captureDebianRaw({
-			suite,
-			...(args.arch ? { arch: archProfile(args.arch).debian } : {}),
-			...(args.mirror ? { mirror: args.mirror } : {}),
-			builtinOnly: Boolean(args['builtin-only']),
-			workDir: workDir as string,
-			onProgress: (line) => console.log(`          ${line}`),
-		});
-		raw = readRawCapture(debian.rawDir);
-		source = debian.source;
-		method = debian.method;
-		defaultId = () => defaultSnapshotId(raw, 'debian');
+		let source: KernelSource;
+		let method: Provenance['method'];
+		let rawDir = join(workDir as string, 'raw');
+		if (args.running) {
+			log('capturing the running kernel');
+			captureRunningRaw(rawDir, log);
+			source = { kind: 'running', procVersion: readRawCapture(rawDir).procVersion };
+			method = 'running-kernel';
+		} else {
+			const suite = args.debian as string;
+			log(`capturing the kernel of Debian ${suite} under qemu`);
+			const { captureDebianRaw } = await import('./capture/debian/index.ts');
+			const debian = await captureDebianRaw({
+				suite,
+				...(args.arch ? { arch: archProfile(args.arch).debian } : {}),
+				...(args.mirror ? { mirror: args.mirror } : {}),
+				builtinOnly: Boolean(args['builtin-only']),
+				workDir: workDir as string,
+				onProgress: (line) => console.log(`          ${line}`),
+			});
+			rawDir = debian.rawDir;
+			source = debian.source;
+			method = debian.method;
+		}
+		const raw = readRawCapture(rawDir);
+		const info: SnapshotInfo = { id: args.id ?? defaultSnapshotId(raw, source.kind), source, method };
+		log(`building snapshot ${info.id} from ${rawDir}`);
+		snapshot = buildSnapshot(raw, info);
 	}
-	const info: SnapshotInfo = { id: args.id ?? defaultId(), source, method };
-	log(`building snapshot ${info.id} from ${raw.dir}`);
-	snapshot = buildSnapshot(raw, info);
 	// Writing merges into the shared pools: read every stored kernel first, so damaged data stops us before any file changes.
 	const stored = listKernelIds(dataDir).map((id) => readSnapshot(dataDir, id).provenance);
 	if (args.archive !== undefined) {

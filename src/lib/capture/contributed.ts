@@ -1,6 +1,10 @@
-/** A reader's archive as a snapshot's provenance: its source, its default id, and whether data/ already has it. */
-import type { KernelSource, Provenance } from '../../schemas/snapshot.ts';
-import type { ContributedCapture } from './archive.ts';
+/**
+ * A reader's archive as a snapshot: its source, its default id, and whether data/ already has it.
+ * Pure: the capture CLI and a browser worker both turn archive bytes into a snapshot here.
+ */
+import { buildSnapshot, defaultSnapshotId } from '../../../scripts/capture/build-snapshot.ts';
+import type { KernelSource, Provenance, Snapshot } from '../../schemas/snapshot.ts';
+import { readCaptureArchive, type ContributedCapture } from './archive.ts';
 
 /** The snapshot source of a contributed capture. */
 export function contributedSource(capture: ContributedCapture): Extract<KernelSource, { kind: 'contributed' }> {
@@ -34,4 +38,18 @@ export function duplicateProblem(stored: readonly Provenance[], candidate: Pick<
 		return `id ${candidate.id} is already taken by ${what}, captured on ${taken.capturedOn}; pass --replace to replace it, or --id to store this one under another id`;
 	}
 	return null;
+}
+
+/**
+ * Archive bytes → a validated snapshot (`archive` names the file in messages). Throws ArchiveError
+ * or RawCaptureError for an archive that cannot be used, like every capture's checks.
+ */
+export function snapshotFromArchive(bytes: Uint8Array, archive: string, options: { id?: string; capturedOn?: string } = {}): Snapshot {
+	const capture = readCaptureArchive(bytes, archive);
+	return buildSnapshot(capture.raw, {
+		id: options.id ?? contributedSnapshotId(capture, defaultSnapshotId(capture.raw, 'contributed')),
+		source: contributedSource(capture),
+		method: 'capture-script',
+		...(options.capturedOn ? { capturedOn: options.capturedOn } : {}),
+	});
 }
