@@ -25,7 +25,7 @@ import { serveStatic } from '../tests/site/serve.ts';
 import { benchCapture } from './bench-capture.ts';
 
 const { values } = parseArgs({ options: { dist: { type: 'string' }, base: { type: 'string', default: '/' }, 'capture-only': { type: 'boolean' } } });
-benchCapture();
+await benchCapture();
 if (values['capture-only']) process.exit(0);
 const EVENT_PAGE = 'events/syscalls/sys_enter_connect/';
 const LIGHTHOUSE_PORT = 9333;

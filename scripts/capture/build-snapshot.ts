@@ -9,7 +9,7 @@ import { indexStructs, matchContext, type StructIndex } from '../../src/lib/cont
 import { parseFormat } from '../../src/lib/format/parse.ts';
 import { compareEvents, SnapshotSchema, type Event, type KernelSource, type Provenance, type Snapshot } from '../../src/schemas/snapshot.ts';
 import { ARCHES } from './debian/arch.ts';
-import { formatPath, RAW_FILES, type RawCapture } from './raw.ts';
+import { formatPath, RAW_FILES, type RawCapture } from '../../src/lib/capture/raw.ts';
 
 /** What the raw directory does not say: chosen by the caller. */
 export interface SnapshotInfo {
