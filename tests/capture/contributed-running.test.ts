@@ -61,7 +61,8 @@ describe('atlas-capture.sh mounting tracefs', () => {
 		const cwd = mkdtempSync(join(tmpdir(), 'atlas-script-cwd-'));
 		const tmp = mkdtempSync(join(tmpdir(), 'atlas-script-tmp-'));
 		// Only this namespace loses its tracefs: the machine's stays mounted for everyone else.
-		const inner = `umount /sys/kernel/debug 2>/dev/null; umount /sys/kernel/tracing 2>/dev/null; test -e /sys/kernel/tracing/available_events && exit 99; exec dash '${CAPTURE_SCRIPT}'`;
+		// tracefs may be mounted there more than once (every engineer's test run mounts it when missing).
+		const inner = `while umount /sys/kernel/debug 2>/dev/null; do :; done; while umount /sys/kernel/tracing 2>/dev/null; do :; done; test -e /sys/kernel/tracing/available_events && exit 99; exec dash '${CAPTURE_SCRIPT}'`;
 		const run = spawnSync('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', inner], {
 			cwd,
 			encoding: 'utf8',
