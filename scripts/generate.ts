@@ -4,13 +4,14 @@
  */
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import uFuzzy from '@leeoniya/ufuzzy';
 import { listKernelIds, readProvenance, readSnapshot } from '../src/data/store.ts';
 import { capturedOnFrom } from '../src/lib/generate/captured-on.ts';
 import { companionModule, readCompanionFiles } from '../src/lib/generate/companion-sync.ts';
+import { shellWord } from '../src/lib/shell/quote.ts';
+import { MAX_NEEDLE_LENGTH, nearest } from '../src/site/nearest.ts';
 import { parseCommandLine, runCli, UsageError } from './lib/cli.ts';
 import { checkProgramName, GenerateError, generateProject, type GeneratorOptions } from '../src/lib/generate/index.ts';
-import type { Event, Snapshot } from '../src/schemas/snapshot.ts';
+import { quoteValue, TRACEFS_NAME, type Event, type Snapshot } from '../src/schemas/snapshot.ts';
 import { captureLiveSnapshot } from './generate/live.ts';
 
 const REPO = resolve(import.meta.dirname, '..');
@@ -48,17 +49,6 @@ Options:
   --sync-companion     rewrite src/lib/generate/companion.ts from companion/ (after editing companion/).
   --help               show this text.`;
 
-/** Up to five names of `haystack` near `needle` (typos, missing parts, words out of order). */
-function nearest(haystack: string[], needle: string): string[] {
-	const fuzzy = new uFuzzy({ intraMode: 1 });
-	for (const outOfOrder of [0, 1]) {
-		const [idxs, info, order] = fuzzy.search(haystack, needle, outOfOrder);
-		if (info && order && order.length > 0) return order.slice(0, 5).map((i) => haystack[info.idx[i] as number] as string);
-		if (idxs && idxs.length > 0) return idxs.slice(0, 5).map((i) => haystack[i] as string);
-	}
-	return [];
-}
-
 function loadKernel(dataDir: string, id: string): Snapshot {
 	if (id === 'live') {
 		try {
@@ -71,7 +61,7 @@ function loadKernel(dataDir: string, id: string): Snapshot {
 	if (!ids.includes(id)) {
 		const near = nearest(ids, id);
 		throw new UsageError(
-			`no captured kernel "${id}" in ${dataDir}.${near.length ? ` Did you mean: ${near.join(', ')}?` : ''} Captured kernels: ${ids.join(', ') || 'none'} (or --kernel live)`,
+			`no captured kernel ${quoteValue(id)} in ${dataDir}.${near.length ? ` Did you mean: ${near.join(', ')}?` : ''} Captured kernels: ${ids.join(', ') || 'none'} (or --kernel live)`,
 		);
 	}
 	return readSnapshot(dataDir, id);
@@ -99,8 +89,11 @@ function findEvents(snapshot: Snapshot, spec: string): Event[] {
 		const event = byKey.get(key);
 		if (event) return event;
 		const near = nearest([...byKey.keys()], key);
-		const hint = near.length > 0 ? ` Nearest: ${near.join(', ')}.` : ` List them with: grep ${key.split(':').at(-1)} /sys/kernel/tracing/available_events`;
-		throw new UsageError(`kernel ${snapshot.provenance.id} has no event "${key}" (write events as category:name).${hint}`);
+		// The hint is a command the reader may paste: only offer one for a plausible name, and quote it.
+		const name = key.split(':').at(-1) ?? '';
+		const grep = TRACEFS_NAME.test(name) && name.length <= MAX_NEEDLE_LENGTH ? ` List them with: sudo grep ${shellWord(name)} /sys/kernel/tracing/available_events` : '';
+		const hint = near.length > 0 ? ` Nearest: ${near.join(', ')}.` : grep;
+		throw new UsageError(`kernel ${snapshot.provenance.id} has no event ${quoteValue(key)} (write events as category:name).${hint}`);
 	});
 }
 

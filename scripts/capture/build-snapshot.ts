@@ -2,12 +2,11 @@
  * A raw capture (raw.ts) → a validated Snapshot: formats parsed, origins tagged, context structs
  * matched. Pure (no Node APIs), so a browser worker can run it on a reader's archive.
  */
-import { z } from 'zod';
 import { contextStructs } from '../../src/lib/btf/context-structs.ts';
 import { parseBtf } from '../../src/lib/btf/read.ts';
 import { indexStructs, matchContext, type StructIndex } from '../../src/lib/context/match.ts';
 import { parseFormat } from '../../src/lib/format/parse.ts';
-import { compareEvents, SnapshotSchema, type Event, type KernelSource, type Provenance, type Snapshot } from '../../src/schemas/snapshot.ts';
+import { compareEvents, describeIssues, SnapshotSchema, type Event, type KernelSource, type Provenance, type Snapshot } from '../../src/schemas/snapshot.ts';
 import { ARCHES } from './debian/arch.ts';
 import { formatPath, RAW_FILES, type RawCapture } from '../../src/lib/capture/raw.ts';
 
@@ -73,6 +72,6 @@ export function buildSnapshot(raw: RawCapture, info: SnapshotInfo): Snapshot {
 		events,
 	};
 	const result = SnapshotSchema.safeParse(snapshot);
-	if (!result.success) throw new Error(`the capture in ${raw.dir} does not make a valid snapshot:\n${z.prettifyError(result.error)}`);
+	if (!result.success) throw new Error(`the capture in ${raw.dir} does not make a valid snapshot:\n${describeIssues(result.error, snapshot)}`);
 	return result.data;
 }

@@ -12,9 +12,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { parseFormat } from '../lib/format/parse.ts';
+import { FormatParseError, parseFormat } from '../lib/format/parse.ts';
 import {
+	CategoryNameSchema,
 	ContextStructSchema,
+	describeIssues,
+	EventNameSchema,
+	ModuleNameSchema,
 	ProvenanceSchema,
 	SnapshotSchema,
 	type ContextStruct,
@@ -26,11 +30,12 @@ import {
 const HashSchema = z.string().regex(/^[0-9a-f]{16}$/);
 
 const StoredEventSchema = z.strictObject({
-	category: z.string(),
-	name: z.string(),
+	/** Names a file in data/formats/: constrained before any path is made of it. */
+	category: CategoryNameSchema,
+	name: EventNameSchema,
 	id: z.number().int().nonnegative(),
 	/** `null` for built-in events, otherwise the module's name. */
-	module: z.string().nullable(),
+	module: ModuleNameSchema.nullable(),
 	/** Key into data/formats/<category>.json. */
 	format: HashSchema,
 	/** Key into data/structs.json with how it matched, or why none did. */
@@ -42,6 +47,7 @@ const StoredEventSchema = z.strictObject({
 const StoredKernelSchema = z.strictObject({ provenance: ProvenanceSchema, events: z.array(StoredEventSchema) });
 const FormatPoolSchema = z.record(HashSchema, z.string());
 const StructPoolSchema = z.record(HashSchema, ContextStructSchema);
+const UncheckedStructPoolSchema = z.record(HashSchema, z.unknown());
 
 /** A data/ file that is missing or does not match its schema: names the file and what to do. */
 export class DataError extends Error {
@@ -66,7 +72,7 @@ function readJson<T>(file: string, schema: z.ZodType<T>): T {
 		throw new DataError(file, `not valid JSON (${(error as Error).message}); restore it with \`git checkout -- ${file}\``);
 	}
 	const result = schema.safeParse(raw);
-	if (!result.success) throw new DataError(file, `does not match its schema:\n${z.prettifyError(result.error)}`);
+	if (!result.success) throw new DataError(file, `does not match its schema:\n${describeIssues(result.error, raw)}`);
 	return result.data;
 }
 
@@ -115,7 +121,8 @@ export function readSnapshot(dataDir: string, id: string): Snapshot {
 		throw new DataError(kernelFile, `no snapshot for kernel "${id}"; captured kernels: ${known.join(', ') || 'none'}`);
 	}
 	const stored = readJson(kernelFile, StoredKernelSchema);
-	const structs = readJson(p.structPool, StructPoolSchema);
+	// Each struct is checked where an event uses it, so an error names the kernel and the event too.
+	const structs = readJson(p.structPool, UncheckedStructPoolSchema);
 	const formatPools = new Map<string, Record<string, string>>();
 	const events: Event[] = stored.events.map((e) => {
 		let pool = formatPools.get(e.category);
@@ -133,20 +140,33 @@ export function readSnapshot(dataDir: string, id: string): Snapshot {
 		} else {
 			const struct = structs[e.context.struct];
 			if (!struct) throw new DataError(where, `struct ${e.context.struct} is not in ${p.structPool}`);
-			context = { match: e.context.match, struct };
+			const checked = ContextStructSchema.safeParse(struct);
+			if (!checked.success) throw new DataError(where, `struct ${e.context.struct} in ${p.structPool} does not match its schema:\n${describeIssues(checked.error, struct)}`);
+			context = { match: e.context.match, struct: checked.data };
 		}
 		return {
 			category: e.category,
 			name: e.name,
 			origin: e.module === null ? { kind: 'builtin' } : { kind: 'module', module: e.module },
 			formatText,
-			format: parseFormat(formatText, `${e.category}/${e.name}/format of kernel ${id}`),
+			format: parseStoredFormat(formatText, where, `${e.category}/${e.name}/format of kernel ${id}`),
 			context,
 		};
 	});
-	const result = SnapshotSchema.safeParse({ provenance: stored.provenance, events });
-	if (!result.success) throw new DataError(kernelFile, `unpacks to an invalid snapshot:\n${z.prettifyError(result.error)}`);
+	const snapshot = { provenance: stored.provenance, events };
+	const result = SnapshotSchema.safeParse(snapshot);
+	if (!result.success) throw new DataError(kernelFile, `unpacks to an invalid snapshot of kernel ${id}:\n${describeIssues(result.error, snapshot)}`);
 	return result.data;
+}
+
+/** A stored format text parsed; one that does not parse is a DataError naming the kernel file and the event. */
+function parseStoredFormat(text: string, where: string, name: string): Event['format'] {
+	try {
+		return parseFormat(text, name);
+	} catch (error) {
+		if (error instanceof FormatParseError) throw new DataError(where, `${error.message}; restore data/ with git or capture the kernel again`);
+		throw error;
+	}
 }
 
 /**

@@ -199,7 +199,7 @@ const zh = {
 	step7Text: '以 root 运行（-p、-c 只看某个进程或命令名），按 Ctrl-C 结束：',
 	step7Trigger: '在另一个终端里触发事件，例如：',
 	step7Output: '每个事件打印一行：时间、进程号、命令名、事件名，然后是各字段：',
-	step7OutputPrintk: 'bpf_printk 的输出来自 trace_pipe，加载器会把它原样打印出来，每个事件一行。',
+	step7OutputPrintk: 'bpf_printk 的输出由加载器从它自己的 tracefs 实例里读出，只打印本程序事件的行（别的程序读 trace_pipe 不会丢行），每个事件一行。',
 
 	genOptions: '生成选项',
 	genSection: 'SEC 前缀',
@@ -434,7 +434,7 @@ const en: Strings = {
 	step7Text: 'Run it as root (-p and -c watch one process or command name only); Ctrl-C stops it:',
 	step7Trigger: 'Make the event happen in another terminal, for example:',
 	step7Output: 'Each event prints one line: time, process id, command name, event name, then the fields:',
-	step7OutputPrintk: 'bpf_printk output comes from trace_pipe; the loader prints it as it comes, one line per event.',
+	step7OutputPrintk: 'The loader reads bpf_printk output from a trace instance of its own and prints its events\' lines as they come (other readers of trace_pipe lose nothing), one line per event.',
 
 	genOptions: 'Generator options',
 	genSection: 'SEC prefix',

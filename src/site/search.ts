@@ -7,6 +7,7 @@
  */
 import uFuzzy from '@leeoniya/ufuzzy';
 import type { IndexEntry } from './event-index.ts';
+import { boundedNeedle } from './nearest.ts';
 
 export interface SearchFilters {
 	category?: string | undefined;
@@ -38,7 +39,8 @@ function tier(entry: IndexEntry, query: string): number {
 export function createEventSearch(entries: readonly IndexEntry[]): EventSearch {
 	const haystack = entries.map((e) => `${e.category}:${e.name}`);
 	return (rawQuery, filters = {}, limit = 50) => {
-		const query = rawQuery.trim().toLowerCase();
+		// uFuzzy compiles the query into regular expressions: a 20,000-character one threw a SyntaxError.
+		const query = boundedNeedle(rawQuery).toLowerCase();
 		const filtered = Boolean(filters.category || filters.kernel !== undefined || filters.origin);
 		let candidates: number[] = [];
 		for (let i = 0; i < entries.length; i++) {

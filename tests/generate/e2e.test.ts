@@ -4,7 +4,7 @@
  * and return value.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,8 +37,8 @@ async function build(events: string[], options: Partial<GeneratorOptions> = {}):
 	return { dir, name: project.programName };
 }
 
-/** Runs the built program until `trigger` is done, then stops it with SIGINT and returns its lines. */
-async function traceWhile(program: { dir: string; name: string }, args: string[], trigger: () => Promise<void>): Promise<string[]> {
+/** Starts the built program and waits until it traces; `stop()` sends SIGINT and returns its lines. */
+async function startTracing(program: { dir: string; name: string }, args: string[]): Promise<{ pid: number; stop(): Promise<string[]> }> {
 	const child: ChildProcess = spawn(join(program.dir, program.name), args, { cwd: program.dir });
 	let stdout = '';
 	let stderr = '';
@@ -55,12 +55,23 @@ async function traceWhile(program: { dir: string; name: string }, args: string[]
 		});
 		child.on('exit', (code) => reject(new Error(`${program.name} exited (${code}) before tracing:\n${stderr}`)));
 	});
+	return {
+		pid: child.pid as number,
+		async stop() {
+			child.kill('SIGINT');
+			const code = await exited;
+			expect(code, `${program.name} should exit cleanly on Ctrl-C:\n${stderr}`).toBe(0);
+			return stdout.split('\n');
+		},
+	};
+}
+
+/** Runs the built program until `trigger` is done, then stops it with SIGINT and returns its lines. */
+async function traceWhile(program: { dir: string; name: string }, args: string[], trigger: () => Promise<void>): Promise<string[]> {
+	const tracing = await startTracing(program, args);
 	await trigger();
 	await new Promise((r) => setTimeout(r, 500)); // the ring buffer is polled every 100 ms
-	child.kill('SIGINT');
-	const code = await exited;
-	expect(code, `${program.name} should exit cleanly on Ctrl-C:\n${stderr}`).toBe(0);
-	return stdout.split('\n');
+	return tracing.stop();
 }
 
 interface Line {
@@ -158,12 +169,30 @@ describe('generated programs built with make and run', () => {
 		});
 	});
 
-	it('sched:sched_process_exec with bpf_printk: the loader copies its trace_pipe line', async () => {
-		const program = await build(['sched:sched_process_exec'], { output: 'printk', programName: 'exec_printk' });
-		let pid = 0;
-		const lines = await traceWhile(program, ['-c', 'echo'], async () => {
-			pid = await runCommand('bash', ['-c', 'exec /bin/echo atlas-e2e-marker']);
-		});
-		expect(lines.some((l) => l.includes(`sched_process_exec: filename=/bin/echo pid=${pid} old_pid=${pid}`)), lines.join('\n')).toBe(true);
+	it('sched:sched_process_exec with bpf_printk: the loader copies its own lines and takes none from other readers', async () => {
+		const exec = await build(['sched:sched_process_exec'], { output: 'printk', programName: 'exec_printk' });
+		const fork = await build(['sched:sched_process_fork'], { output: 'printk', programName: 'fork_printk', filterComm: false, filterPid: false });
+		// Another bpf_printk program, and a reader of the shared trace_pipe, at the same time.
+		const forkTracing = await startTracing(fork, []);
+		const shared = spawn('cat', ['/sys/kernel/tracing/trace_pipe']);
+		let sharedText = '';
+		shared.stdout.on('data', (d) => (sharedText += d));
+		const execTracing = await startTracing(exec, ['-c', 'echo']);
+		const pid = await runCommand('bash', ['-c', 'exec /bin/echo atlas-e2e-marker']);
+		await new Promise((r) => setTimeout(r, 1_000));
+		const execLines = await execTracing.stop();
+		const forkLines = await forkTracing.stop();
+		shared.kill();
+		const execLine = `sched_process_exec: filename=/bin/echo pid=${pid} old_pid=${pid}`;
+		expect(execLines.some((l) => l.includes(execLine)), execLines.join('\n')).toBe(true);
+		// Each loader prints only its own program's lines ...
+		expect(execLines.filter((l) => l.includes('bpf_trace_printk:') && !l.includes('sched_process_exec')), execLines.join('\n')).toEqual([]);
+		expect(forkLines.some((l) => l.includes('sched_process_fork')), forkLines.join('\n')).toBe(true);
+		expect(forkLines.filter((l) => l.includes('sched_process_exec:')), forkLines.join('\n')).toEqual([]);
+		// ... and the shared trace_pipe still got the line the exec loader printed: nothing was taken from it.
+		expect(sharedText.includes(execLine), sharedText.slice(-2000)).toBe(true);
+		// The loaders removed their trace instances.
+		const instances = readdirSync('/sys/kernel/tracing/instances');
+		expect(instances.filter((i) => i === `tracepoint_atlas_${execTracing.pid}` || i === `tracepoint_atlas_${forkTracing.pid}`)).toEqual([]);
 	});
 });

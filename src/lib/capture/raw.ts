@@ -20,6 +20,7 @@
  *
  * Text files may end with a newline or not; blank lines are ignored.
  */
+import { MODULE_NAME } from '../../schemas/snapshot.ts';
 
 /** File names inside a raw capture, for the sources that write one. */
 export const RAW_FILES = {
@@ -78,7 +79,6 @@ export interface RawCapture {
 }
 
 const EVENT_ID = /^([\w.-]+):([\w.-]+)$/;
-const MODULE_NAME = /^[\w-]+$/;
 
 function lines(text: string): string[] {
 	return text

@@ -1,5 +1,6 @@
 /** `<prog>.bpf.c`: the kernel side. One handler per tracepoint that fills a record and sends it on. */
 import { describeKernel } from './kernel.ts';
+import { cIdentifierFromData, memberPathFromData, tracefsNameFromData } from './guard.ts';
 import { cCommentText, cString } from './names.ts';
 import type { Field } from '../../schemas/snapshot.ts';
 import { scalarType, type CtxPlan, type EventPlan, type FieldPlan, type ProgramPlan } from './plan.ts';
@@ -10,11 +11,11 @@ type Lines = string[];
 const indent = (lines: Lines, depth = 1): Lines => lines.map((l) => (l === '' ? l : `${'\t'.repeat(depth)}${l}`));
 
 /** The address of a field in ctx: its member's address, or ctx plus the byte offset. */
-const addressOf = (path: string | null, field: Field) => (path === null ? `(void *)ctx + ${field.offset}` : `&ctx->${path}`);
+const addressOf = (path: string | null, field: Field) => (path === null ? `(void *)ctx + ${field.offset}` : `&ctx->${memberPathFromData(path)}`);
 
 /** A field's value in ctx: its member, or a load of `type` at its offset (a valid ctx access when aligned). */
 const valueOf = (path: string | null, field: Field, type = scalarType(field.size, field.signed && !field.type.includes('*'))) =>
-	path === null ? `*(${type} *)((void *)ctx + ${field.offset})` : `ctx->${path}`;
+	path === null ? `*(${type} *)((void *)ctx + ${field.offset})` : `ctx->${memberPathFromData(path)}`;
 
 /** A pointer held in a field (a portable struct holds it as an integer). */
 const pointerIn = (path: string | null, field: Field) => `(const void *)(unsigned long)${valueOf(path, field, '__u64')}`;
@@ -160,7 +161,14 @@ function sendRecord(plan: ProgramPlan, p: EventPlan): Lines {
 	}
 }
 
-const ctxType = (ctx: CtxPlan) => `struct ${ctx.struct}`;
+/** The SEC() name, `tracepoint/<category>/<name>`: libbpf splits it at `/`, so both parts must be plain tracefs names. */
+function sectionOf(p: { section: string; event: { category: string; name: string } }): string {
+	tracefsNameFromData(p.event.category);
+	tracefsNameFromData(p.event.name);
+	return p.section;
+}
+
+const ctxType = (ctx: CtxPlan) => `struct ${cIdentifierFromData(ctx.struct, 'struct name')}`;
 
 function portableStruct(p: { event: EventPlan['event'] }, ctx: Extract<CtxPlan, { kind: 'portable' }>): Lines {
 	const e = p.event;
@@ -203,7 +211,7 @@ function enterHandler(plan: ProgramPlan, p: EventPlan): Lines {
 	body.push('return 0;');
 	return [
 		`/* ${cCommentText(`${e.category}:${e.name}`)}: ${p.fields.length} of ${e.format.fields.length} fields recorded. */`,
-		`SEC(${cString(p.section)})`,
+		`SEC(${cString(sectionOf(p))})`,
 		`int ${p.handler}(${ctxType(p.ctx)} *ctx)`,
 		'{',
 		...indent(body),
@@ -217,7 +225,7 @@ function exitHandler(plan: ProgramPlan, p: EventPlan): Lines {
 	const ret = valueOf(x.retPath, x.retField);
 	return [
 		`/* ${x.event.category}:${x.event.name}: completes the record kept by ${p.handler}. */`,
-		`SEC(${cString(x.section)})`,
+		`SEC(${cString(sectionOf(x))})`,
 		`int ${x.handler}(${ctxType(x.ctx)} *ctx)`,
 		'{',
 		...indent([

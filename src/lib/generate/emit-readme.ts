@@ -1,5 +1,7 @@
 /** `README.md`: numbered steps to build and run this program, what its output means, and what to do when it fails. */
 import type { Event } from '../../schemas/snapshot.ts';
+import { shellQuoted, shellWord } from '../shell/quote.ts';
+import { tracefsNameFromData } from './guard.ts';
 import { describeKernel } from './kernel.ts';
 import type { EventPlan, FieldPlan, ProgramPlan } from './plan.ts';
 
@@ -101,7 +103,7 @@ export function emitReadme(plan: ProgramPlan): string {
 	);
 
 	step(2, '确认你的内核有这个 tracepoint', 'Check that your kernel has the tracepoint');
-	out.push('```sh', ...events.map((e) => `sudo cat /sys/kernel/tracing/events/${e.category}/${e.name}/format`));
+	out.push('```sh', ...events.map((e) => `sudo cat ${shellWord(`/sys/kernel/tracing/events/${tracefsNameFromData(e.category)}/${tracefsNameFromData(e.name)}/format`)}`));
 	if (plan.usesVmlinux) out.push('ls /sys/kernel/btf/vmlinux');
 	out.push('```', '');
 	out.push(
@@ -137,7 +139,7 @@ export function emitReadme(plan: ProgramPlan): string {
 			zh ? '让内核做这个事件报告的事。不知道什么会触发它时，可以先用 bpftrace 看看是哪些进程：' : 'Make the kernel do what the event reports. To see which processes hit it, bpftrace helps:',
 			'',
 			'```sh',
-			...events.map((e) => `sudo bpftrace -e 'tracepoint:${e.category}:${e.name} { @[comm] = count(); }'`),
+			...events.map((e) => `sudo bpftrace -e ${shellQuoted(`tracepoint:${tracefsNameFromData(e.category)}:${tracefsNameFromData(e.name)} { @[comm] = count(); }`)}`),
 			'```',
 		);
 	}
@@ -146,8 +148,8 @@ export function emitReadme(plan: ProgramPlan): string {
 	if (plan.transport === 'printk') {
 		out.push(
 			zh
-				? `程序用 ${code('bpf_printk')} 输出，加载器把 ${code('/sys/kernel/tracing/trace_pipe')} 的内容原样打印出来（也可以自己 ${code('sudo cat')} 这个文件）。每行以事件名开头，字段太多时分成几行。`
-				: `The program writes with ${code('bpf_printk')}; the loader copies ${code('/sys/kernel/tracing/trace_pipe')} to its output (you can also ${code('sudo cat')} that file). Each line starts with the event's name; many fields take several lines.`,
+				? `程序用 ${code('bpf_printk')} 输出。加载器在自己的 tracefs 实例里读这些行，只打印本程序事件的行，所以别的程序读 ${code('/sys/kernel/tracing/trace_pipe')} 时不会丢行（你也可以自己 ${code('sudo cat')} 这个文件看到它们）。每行以事件名开头，字段太多时分成几行。`
+				: `The program writes with ${code('bpf_printk')}. The loader reads those lines from a tracefs instance of its own and prints only its events' lines, so other programs reading ${code('/sys/kernel/tracing/trace_pipe')} lose nothing (you can also ${code('sudo cat')} that file to see them). Each line starts with the event's name; many fields take several lines.`,
 		);
 	} else {
 		out.push(

@@ -149,7 +149,7 @@ describe('input it cannot use gets a clear error', () => {
 		['an unknown field', connect, { fields: { 'syscalls:sys_enter_connect': ['fd', 'addr'] } }, /syscalls:sys_enter_connect has no field "addr"; its fields are: __syscall_nr, fd, uservaddr, addrlen/],
 		['fields of an event not given', connect, { fields: { 'sched:sched_switch': ['prev_pid'] } }, /option fields names sched:sched_switch, which is not among the events/],
 		['an event twice', { ...connect, events: [...connect.events, ...connect.events] }, {}, /syscalls:sys_enter_connect is listed twice/],
-		['an unsafe event name', { ...connect, events: [{ ...connect.events[0]!, name: 'x"); system("' }] }, {}, /has characters a tracefs event name cannot have/],
+		['an unsafe event name', { ...connect, events: [{ ...connect.events[0]!, name: 'x"); system("' }] }, {}, /refusing to emit tracefs name "x\\"\); system\(\\"": it is not a tracefs name/],
 		['no events', { ...connect, events: [] }, {}, /no events given/],
 	])('%s', (_, input, options, message) => {
 		expect(() => generateProject(input, options)).toThrowError(message);
