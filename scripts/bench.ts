@@ -8,7 +8,10 @@
  *   search      one explorer keystroke → results redrawn (ms)
  *   lighthouse  mobile scores (performance, accessibility, best practices, SEO) for home and an event page
  *
- * Options: --dist DIR measures an existing build instead of building; --base /sub/ serves it under a sub-path.
+ *   capture     atlas-capture.sh on this machine (time, archive size) and the archive's import (scripts/bench-capture.ts)
+ *
+ * Options: --dist DIR measures an existing build instead of building; --base /sub/ serves it under a sub-path;
+ * --capture-only measures only the capture script.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,10 +21,17 @@ import { chromium, type Page } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS } from '../tests/site/browser.ts';
 import { buildSite } from '../tests/site/build.ts';
 import { serveStatic } from '../tests/site/serve.ts';
+import { benchCapture } from './bench-capture.ts';
 import { callerPath, fail, parseCommandLine } from './lib/cli.ts';
 
-const HELP = 'Usage: npm run bench [-- --dist DIR] [--base /sub/]\n\nBuilds the site (or measures the build in DIR) and prints its figures: build time, page weight, island size, latencies, Lighthouse scores.';
-const { values } = parseCommandLine('bench', HELP, { dist: { type: 'string' }, base: { type: 'string', default: '/' } });
+const HELP = `Usage: npm run bench [-- --dist DIR] [--base /sub/] [--capture-only]
+
+Builds the site (or measures the build in DIR) and prints its figures: build time, page weight, island
+size, latencies, Lighthouse scores. As root it first prints the capture script's time and archive size
+and the archive's import time (--capture-only: only those).`;
+const { values } = parseCommandLine('bench', HELP, { dist: { type: 'string' }, base: { type: 'string', default: '/' }, 'capture-only': { type: 'boolean' } });
+await benchCapture();
+if (values['capture-only']) process.exit(0);
 const EVENT_PAGE = 'events/syscalls/sys_enter_connect/';
 const LIGHTHOUSE_PORT = 9333;
 

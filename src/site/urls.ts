@@ -28,6 +28,8 @@ export function createUrls(base: string) {
 		/** One event on every kernel, with everything the event page's island needs. */
 		eventData: (category: string, name: string) => `${root}data/events/${category}/${name}.json`,
 		pagefind: () => `${root}pagefind/pagefind.js`,
+		/** public/atlas-capture.sh, served at the site's root. */
+		captureScript: () => `${root}atlas-capture.sh`,
 		/** A file of the companion repository, as plain text. */
 		companionFile: (path: string) => `${root}companion/${path}`,
 		/**
