@@ -30,8 +30,10 @@ Builds the site (or measures the build in DIR) and prints its figures: build tim
 size, latencies, Lighthouse scores. As root it first prints the capture script's time and archive size
 and the archive's import time (--capture-only: only those).`;
 const { values } = parseCommandLine('bench', HELP, { dist: { type: 'string' }, base: { type: 'string', default: '/' }, 'capture-only': { type: 'boolean' } });
-await benchCapture();
-if (values['capture-only']) process.exit(0);
+if (values['capture-only']) {
+	await benchCapture();
+	process.exit(0);
+}
 const EVENT_PAGE = 'events/syscalls/sys_enter_connect/';
 const LIGHTHOUSE_PORT = 9333;
 
@@ -50,6 +52,7 @@ if (!dist) {
 	console.log(`build: ${build.seconds.toFixed(1)} s, ${build.pages} pages written (${dist})`);
 }
 if (!existsSync(join(dist, 'index.html'))) fail('bench', `--dist ${dist} has no index.html: pass the output folder of astro build`);
+await benchCapture();
 
 const server = await serveStatic(dist, values.base);
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, `--remote-debugging-port=${LIGHTHOUSE_PORT}`] });
