@@ -12,8 +12,10 @@
  *   search      one explorer keystroke → results redrawn (ms)
  *   lighthouse  mobile scores (performance, accessibility, best practices, SEO) for home and an event page
  *
+ *   capture     as root: atlas-capture.sh on this machine (time, archive size) and the archive's import (scripts/bench-capture.ts)
+ *
  * Options: --dist DIR measures an existing build of data/ instead of building; --base /sub/ serves
- * it under a sub-path; --no-growth skips the second build.
+ * it under a sub-path; --no-growth skips the second build; --capture-only measures only the capture script.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,13 +30,25 @@ import { listVerifiedKernels, readVerifyResult, writeVerifyResult } from '../src
 import { loadCatalog, dataDir } from '../src/site/data.ts';
 import { BUDGET, count, HOST_LIMITS, hostViolations, measureDist, measureFiles, PLANNED_KERNELS, size } from './lib/host-limits.ts';
 import { serveStatic } from '../tests/site/serve.ts';
+import { benchCapture } from './bench-capture.ts';
 import { callerPath, fail, parseCommandLine } from './lib/cli.ts';
 
-const HELP = `Usage: npm run bench [-- --dist DIR] [--base /sub/] [--no-growth]
+const HELP = `Usage: npm run bench [-- --dist DIR] [--base /sub/] [--no-growth] [--capture-only]
 
 Builds the site (or measures the build in DIR) and prints its figures: build time, size against
-static hosts' limits and growth per kernel, page weight, island size, latencies, Lighthouse scores.`;
-const { values } = parseCommandLine('bench', HELP, { dist: { type: 'string' }, base: { type: 'string', default: '/' }, 'no-growth': { type: 'boolean' } });
+static hosts' limits and growth per kernel, page weight, island size, latencies, Lighthouse scores.
+As root it also prints the capture script's time and archive size and the archive's import time
+(--capture-only: only those).`;
+const { values } = parseCommandLine('bench', HELP, {
+	dist: { type: 'string' },
+	base: { type: 'string', default: '/' },
+	'no-growth': { type: 'boolean' },
+	'capture-only': { type: 'boolean' },
+});
+if (values['capture-only']) {
+	await benchCapture();
+	process.exit(0);
+}
 const EVENT_PAGE = 'events/syscalls/sys_enter_connect/';
 const LIGHTHOUSE_PORT = 9333;
 
@@ -53,6 +67,7 @@ if (!dist) {
 	console.log(`build: ${build.seconds.toFixed(1)} s, ${build.pages} pages written (${dist})`);
 }
 if (!existsSync(join(dist, 'index.html'))) fail('bench', `--dist ${dist} has no index.html: pass the output folder of astro build`);
+await benchCapture();
 
 const figures = measureDist(dist);
 const kernels = loadCatalog().kernels;

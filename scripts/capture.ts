@@ -5,9 +5,12 @@
  * validated snapshot and written through the data store. Nothing in data/ changes unless the whole
  * capture succeeded and validated.
  */
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { listKernelIds, PartialWriteError, readSnapshot, recoverInterruptedWrite, writeSnapshot } from '../src/data/store.ts';
 import { ProvenanceSchema, type KernelSource, type Provenance, type Snapshot } from '../src/schemas/snapshot.ts';
+import { ARCHIVE_LIMITS, MAKE_AGAIN } from '../src/lib/capture/archive.ts';
+import { duplicateProblem, snapshotFromArchive } from '../src/lib/capture/contributed.ts';
 import { buildSnapshot, defaultSnapshotId, type SnapshotInfo } from './capture/build-snapshot.ts';
 import { readRawCapture } from './capture/raw.ts';
 import { checkMirror, checkSuite } from './capture/debian/apt.ts';
@@ -19,6 +22,7 @@ const HELP = `Usage:
   npm run capture -- --running [--id ID] [--data DIR] [--work DIR]
   npm run capture -- --debian SUITE [--arch ARCH] [--builtin-only] [--id ID] [--mirror URL]
                      [--data DIR] [--work DIR]
+  npm run capture -- --archive FILE [--id ID] [--replace] [--data DIR]
 
 Captures every trace event of one kernel — available_events, each format file, the matching
 struct trace_event_raw_* from BTF and, for module events, the module — and writes it as one
@@ -32,11 +36,17 @@ Sources (exactly one):
                    sid, …), downloaded with apt and booted under qemu with its trace-event modules
                    loaded. The mirror is read from the system's apt sources unless --mirror is
                    given.
+  --archive FILE   an archive a reader made on their machine with atlas-capture.sh (served at the
+                   site's root; see docs/capture.md): atlas-<uname -r>.tar.gz. Its provenance is
+                   "contributed", with the distribution from its os-release. A kernel already
+                   stored, under any id, is refused.
 
 Options:
   --id ID          snapshot id used in file names and URLs (lowercase letters, digits, . _ -).
                    Default: <major.minor>-<arch> of the captured kernel (e.g. 6.1-amd64),
-                   running-<major.minor>-<arch> for --running (e.g. running-6.18-amd64).
+                   running-<major.minor>-<arch> for --running (e.g. running-6.18-amd64),
+                   <os-release ID>-<major.minor>-<arch> for --archive (e.g. ubuntu-6.8-amd64).
+  --replace        with --archive: replace the snapshot stored under the same id.
   --arch ARCH      Debian architecture of the kernel to boot, amd64 or arm64 (default: amd64).
   --builtin-only   load no modules: capture only the kernel's built-in events (much faster).
   --mirror URL     Debian mirror to download the kernel package from (default: the one in the
@@ -69,11 +79,17 @@ async function main(): Promise<void> {
 		arch: { type: 'string' },
 		'builtin-only': { type: 'boolean' },
 		work: { type: 'string' },
+		archive: { type: 'string' },
+		replace: { type: 'boolean' },
 	}).values;
-	if (Boolean(args.running) === (args.debian !== undefined)) throw new UsageError('give exactly one source, --running or --debian SUITE (see --help)');
-	for (const debianOnly of ['arch', 'builtin-only', 'mirror'] as const) {
-		if (args.running && args[debianOnly] !== undefined) throw new UsageError(`--${debianOnly} only applies to --debian`);
+	if ([args.running, args.debian !== undefined, args.archive !== undefined].filter(Boolean).length !== 1) {
+		throw new UsageError('give exactly one source, --running, --debian SUITE or --archive FILE (see --help)');
 	}
+	for (const debianOnly of ['arch', 'builtin-only', 'mirror'] as const) {
+		if (args.debian === undefined && args[debianOnly] !== undefined) throw new UsageError(`--${debianOnly} only applies to --debian`);
+	}
+	if (args.archive !== undefined && args.work !== undefined) throw new UsageError('--work does not apply to --archive, which needs no scratch directory');
+	if (args.archive === undefined && args.replace) throw new UsageError('--replace only applies to --archive');
 	const checked = <T>(check: () => T): T => {
 		try {
 			return check();
@@ -90,10 +106,11 @@ async function main(): Promise<void> {
 
 	const dataDir = dataFolder(args.data, join(REPO, 'data'), { forWriting: true });
 	recoverInterruptedWrite(dataDir);
-	const workDir = args.work ? emptyDir(callerPath(args.work), '--work') : temporaryDir('capture');
+	const archive = args.archive === undefined ? undefined : callerPath(args.archive);
+	const workDir = archive !== undefined ? null : args.work ? emptyDir(callerPath(args.work), '--work') : temporaryDir('capture');
 	let snapshot: Snapshot;
 	try {
-		snapshot = await captureInto(workDir, dataDir, { ...args, arch });
+		snapshot = await captureInto(workDir, dataDir, { ...args, archive, arch });
 	} catch (error) {
 		if (error instanceof PartialWriteError) throw error;
 		throw new UsageError(`${describeError(error)} (nothing in ${dataDir} changed${args.work ? `; work files kept in ${workDir}` : ''})`);
@@ -120,10 +137,49 @@ interface CaptureRequest {
 	mirror?: string | undefined;
 	arch?: DebianArch | undefined;
 	'builtin-only'?: boolean | undefined;
+	/** A reader's atlas-capture.sh archive, as an absolute path. */
+	archive?: string | undefined;
+	replace?: boolean | undefined;
 }
 
-/** Fills the raw directory in `workDir` from the source, builds the snapshot and writes it into `dataDir`. */
-async function captureInto(workDir: string, dataDir: string, args: CaptureRequest): Promise<Snapshot> {
+/** A reader's archive, read whole after its size is checked (nothing is unpacked to disk). */
+function readArchiveFile(file: string): Uint8Array {
+	let size: number;
+	try {
+		const stat = statSync(file);
+		if (!stat.isFile()) throw new Error('it is not a file');
+		size = stat.size;
+	} catch (error) {
+		throw new Error(`${file}: cannot read it (${(error as Error).message}); give the path of the atlas-<uname -r>.tar.gz that atlas-capture.sh wrote`);
+	}
+	if (size > ARCHIVE_LIMITS.compressedBytes) {
+		throw new Error(`${file}: is ${(size / 1024 / 1024).toFixed(1)} MB; a capture archive is a few MB (at most ${ARCHIVE_LIMITS.compressedBytes / 1024 / 1024} MB), so this is not one — ${MAKE_AGAIN}`);
+	}
+	return readFileSync(file);
+}
+
+/** Builds the snapshot from the source (filling the raw directory in `workDir` unless it is an archive) and writes it into `dataDir`. */
+async function captureInto(workDir: string | null, dataDir: string, args: CaptureRequest): Promise<Snapshot> {
+	const snapshot = args.archive !== undefined ? snapshotOfArchive(args.archive, args.id) : await snapshotOfKernel(workDir as string, args);
+	await checkpoint();
+	// Writing merges into the shared pools: read every stored kernel first, so damaged data stops us before any file changes.
+	const stored = listKernelIds(dataDir).map((id) => readSnapshot(dataDir, id).provenance);
+	if (args.archive !== undefined) {
+		const problem = duplicateProblem(stored, snapshot.provenance, Boolean(args.replace));
+		if (problem) throw new Error(`${args.archive}: ${problem}`);
+	}
+	await checkpoint();
+	writeSnapshot(dataDir, snapshot);
+	return snapshot;
+}
+
+function snapshotOfArchive(file: string, id: string | undefined): Snapshot {
+	log(`reading the capture archive ${file}`);
+	return snapshotFromArchive(readArchiveFile(file), file, id ? { id } : {});
+}
+
+/** Captures the running kernel, or a Debian kernel under qemu, into workDir/raw and builds its snapshot. */
+async function snapshotOfKernel(workDir: string, args: CaptureRequest): Promise<Snapshot> {
 	let rawDir = join(workDir, 'raw');
 	let source: KernelSource;
 	let method: Provenance['method'];
@@ -152,13 +208,7 @@ async function captureInto(workDir: string, dataDir: string, args: CaptureReques
 	const raw = readRawCapture(rawDir);
 	const info: SnapshotInfo = { id: args.id ?? defaultSnapshotId(raw, source.kind), source, method };
 	log(`building snapshot ${info.id} from ${rawDir}`);
-	const snapshot = buildSnapshot(raw, info);
-	await checkpoint();
-	// Writing merges into the shared pools: read every stored kernel first, so damaged data stops us before any file changes.
-	for (const id of listKernelIds(dataDir)) readSnapshot(dataDir, id);
-	await checkpoint();
-	writeSnapshot(dataDir, snapshot);
-	return snapshot;
+	return buildSnapshot(raw, info);
 }
 
 await runCli('capture', main);

@@ -24,6 +24,8 @@ const SYSTEM_PACKAGES: Record<string, string> = {
 	make: 'make',
 	'qemu-system-x86': 'qemu-system-x86_64',
 	'busybox-static': '/bin/busybox',
+	dash: 'dash',
+	mksh: 'mksh',
 	cpio: 'cpio',
 	zstd: 'zstd',
 	kmod: 'depmod',

@@ -184,6 +184,21 @@ export const KernelSourceSchema = z.discriminatedUnion('kind', [
 		/** `/proc/version` of that kernel. */
 		procVersion: constrained('procVersion', /^[^\u0000-\u001f\u007f]+$/, 'one line of printable text', 1024),
 	}),
+	z.strictObject({
+		/** A reader's machine: the archive public/atlas-capture.sh wrote there (src/lib/capture/archive.ts). */
+		kind: z.literal('contributed'),
+		/** `/proc/version` of that kernel. */
+		procVersion: constrained('procVersion', /^[^\u0000-\u001f\u007f]+$/, 'one line of printable text', 1024),
+		/** From the machine's os-release (`NAME`, `VERSION_ID`); null when it has none (e.g. Android). */
+		os: z
+			.strictObject({
+				name: constrained('os-release NAME', /^[^\p{Cc}]+$/u, 'one line of printable text', 100),
+				version: constrained('os-release VERSION_ID', /^[^\p{Cc}]+$/u, 'one line of printable text', 100).nullable(),
+			})
+			.nullable(),
+		/** Where the script found the events: tracefs, or tracing under debugfs (older kernels). */
+		traceSource: z.enum(['tracefs', 'debugfs']),
+	}),
 ]);
 export type KernelSource = z.output<typeof KernelSourceSchema>;
 
@@ -201,8 +216,8 @@ export const ProvenanceSchema = z.strictObject({
 	source: KernelSourceSchema,
 	/** UTC date of the capture, `YYYY-MM-DD`. */
 	capturedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-	/** `qemu-tcg`, `qemu-kvm` (a booted Debian package) or `running-kernel`. */
-	method: z.enum(['qemu-tcg', 'qemu-kvm', 'running-kernel']),
+	/** `qemu-tcg`, `qemu-kvm` (a booted Debian package), `running-kernel`, or `capture-script` (a reader ran atlas-capture.sh). */
+	method: z.enum(['qemu-tcg', 'qemu-kvm', 'running-kernel', 'capture-script']),
 	/** Whether the kernel exposed BTF at /sys/kernel/btf/vmlinux (needed for vmlinux.h and context structs). */
 	btf: z.boolean(),
 	/** Whether the kernel has syscall tracepoints (CONFIG_FTRACE_SYSCALLS: a `syscalls` category exists). */

@@ -20,6 +20,10 @@ export function isLang(value: unknown): value is Lang {
 	return typeof value === 'string' && (LANGS as readonly string[]).includes(value);
 }
 
+type NearestRelation = 'same-release' | 'same-series' | 'older' | 'newer';
+type ContributedOs = { name: string; version: string | null } | null;
+const osText = (os: NonNullable<ContributedOs>) => (os.version ? `${os.name} ${os.version}` : os.name);
+
 const zh = {
 	siteName: 'Tracepoint Atlas',
 	siteTagline: 'eBPF tracepoint 图鉴',
@@ -92,11 +96,22 @@ const zh = {
 	kernelShownFor: (release: string) => `以下内容基于内核 ${release}`,
 	kernelMissing: (release: string) => `内核 ${release} 上没有这个事件。`,
 	kernelsTitle: '已采集的内核',
+	nearestTitle: '你的内核离哪个最近？',
+	nearestIntro: '在你的机器上运行 uname -r，把输出粘贴到这里：我们会指出最接近的已采集内核（先找相同的 major.minor）。它的事件和偏移量可能与你的不同。',
+	nearestLabel: 'uname -r 的输出',
+	nearestButton: '查找',
+	nearestFound: '最接近的已采集内核：',
+	nearestDetail: (release: string, arch: string) => `（${release}，${arch}）。`,
+	nearestRelation: (relation: NearestRelation, n: number) =>
+		relation === 'same-release' ? '就是你的内核。' : relation === 'same-series' ? '与你的内核属于同一个 major.minor 版本。' : `比你的内核${relation === 'older' ? '旧' : '新'} ${n} 个 major.minor 版本。`,
+	nearestNoVersion: (pasted: string) => `在“${pasted}”里找不到内核版本：请粘贴 uname -r 的输出，例如 6.8.0-45-generic。`,
+	nearestScript: '要得到你自己内核的数据，以 root 运行采集脚本（POSIX sh，不上传任何东西），它会写出 atlas-<uname -r>.tar.gz：',
 	kernelRelease: '内核版本',
 	kernelArch: '架构',
 	kernelSource: '来源',
 	kernelSourceDebian: (suite: string, pkg: string, version: string) => `Debian ${suite}：${pkg} ${version}`,
 	kernelSourceRunning: '采集脚本所在机器正在运行的内核',
+	kernelSourceContributed: (os: ContributedOs) => `读者贡献的采集（atlas-capture.sh）${os ? `：${osText(os)}` : ''}`,
 	kernelCaptured: '采集日期',
 	kernelMethod: '采集方式',
 	kernelBtf: 'BTF',
@@ -314,11 +329,26 @@ const en: Strings = {
 	kernelShownFor: (release) => `Shown for kernel ${release}`,
 	kernelMissing: (release) => `Kernel ${release} does not have this event.`,
 	kernelsTitle: 'Captured kernels',
+	nearestTitle: 'Which captured kernel is nearest to yours?',
+	nearestIntro: 'Run uname -r on your machine and paste what it prints: we point you to the nearest captured kernel (the same major.minor first). Its events and offsets may differ from yours.',
+	nearestLabel: 'Output of uname -r',
+	nearestButton: 'Find',
+	nearestFound: 'Nearest captured kernel: ',
+	nearestDetail: (release, arch) => ` (${release}, ${arch}). `,
+	nearestRelation: (relation, n) =>
+		relation === 'same-release'
+			? 'It is your kernel.'
+			: relation === 'same-series'
+				? 'The same major.minor series as yours.'
+				: `${n} major.minor release${n === 1 ? '' : 's'} ${relation === 'older' ? 'older' : 'newer'} than yours.`,
+	nearestNoVersion: (pasted) => `No kernel version in “${pasted}”: paste what uname -r prints, e.g. 6.8.0-45-generic.`,
+	nearestScript: 'For your own kernel’s data, run the capture script as root (POSIX sh; it uploads nothing). It writes atlas-<uname -r>.tar.gz:',
 	kernelRelease: 'Release',
 	kernelArch: 'Architecture',
 	kernelSource: 'Source',
 	kernelSourceDebian: (suite, pkg, version) => `Debian ${suite}: ${pkg} ${version}`,
 	kernelSourceRunning: 'the kernel running the capture script',
+	kernelSourceContributed: (os) => `contributed by a reader (atlas-capture.sh)${os ? `: ${osText(os)}` : ''}`,
 	kernelCaptured: 'Captured on',
 	kernelMethod: 'Method',
 	kernelBtf: 'BTF',

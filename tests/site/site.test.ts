@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listKernelIds, readProvenance } from '../../src/data/store.ts';
 import { listVerifiedKernels, readVerifyResult } from '../../src/data/verify.ts';
+import { nearestKernel } from '../../src/lib/capture/nearest.ts';
 import { strings } from '../../src/site/i18n.ts';
 import { shardOf } from '../../src/site/shards.ts';
 import { launchChromium } from './browser.ts';
@@ -185,6 +187,32 @@ describe('the site in Chromium', () => {
 				`verifier: ${counts.reduce((n, c) => n + c.passed, 0)} of ${counts.reduce((n, c) => n + c.events, 0)} programs load and attach`,
 			);
 		}
+		await page.close();
+	});
+
+	it('points a pasted uname -r to the nearest captured kernel, and serves the capture script at the site root', async () => {
+		const page = await open('en/kernels/');
+		const kernels = listKernelIds(data).map((id) => readProvenance(data, id));
+		for (const pasted of ['6.8.0-45-generic', 'Linux pi 6.6.31+rpt-rpi-v8 #1 SMP PREEMPT aarch64 GNU/Linux', '5.4.0-1']) {
+			const expected = nearestKernel(pasted, kernels);
+			if (!expected.ok) throw new Error(`no nearest kernel for ${pasted} in the fixture data`);
+			await page.fill('#nearest-release', pasted);
+			await page.click('.nearest-form button');
+			const link = page.locator('.nearest-result a');
+			await expect(link.textContent(), pasted).resolves.toBe(expected.kernel.id);
+			await expect(link.getAttribute('href')).resolves.toBe(`${BASE}en/kernels/${expected.kernel.id}/`);
+			await expect(page.locator('.nearest-result').textContent()).resolves.toContain(strings('en').nearestRelation(expected.relation, expected.releasesApart));
+		}
+		const hostile = '<img src=x onerror=alert(1)>';
+		await page.fill('#nearest-release', hostile);
+		await page.click('.nearest-form button');
+		await expect(page.locator('.nearest-result').textContent()).resolves.toBe(strings('en').nearestNoVersion(hostile));
+		await expect(page.locator('.nearest-result img').count()).resolves.toBe(0);
+		await expect(page.locator('code[data-script-href]').textContent()).resolves.toBe(`curl -fLO ${server.url}atlas-capture.sh && sudo sh atlas-capture.sh`);
+		const served = await fetch(`${server.url}atlas-capture.sh`);
+		expect(served.status).toBe(200);
+		expect(await served.text()).toBe(readFileSync(new URL('../../public/atlas-capture.sh', import.meta.url), 'utf8'));
+		expect((page as Page & { errors: string[] }).errors).toEqual([]);
 		await page.close();
 	});
 
