@@ -67,7 +67,7 @@ function loadKernel(dataDir: string, id: string): Snapshot {
 			const showable = typed.every(showableInShell);
 			throw new UsageError(
 				`--kernel live (the default) reads the running kernel's tracefs and BTF, which needs root${showable ? `: run sudo npm run generate -- ${shellArguments(typed)}` : ''}` +
-					(captured.length && showable ? `\nOr generate for a captured kernel, which needs no root: npm run generate -- ${shellArguments([...again, '--kernel', captured.at(-1) as string])} (captured: ${captured.join(', ')})` : ''),
+					(captured.length && showable ? `; or generate for a captured kernel, which needs no root: npm run generate -- ${shellArguments([...again, '--kernel', captured.at(-1) as string])} (captured: ${captured.join(', ')})` : ''),
 			);
 		}
 		try {
