@@ -14,6 +14,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recoverInterruptedWrite, writeSnapshot } from '../../src/data/store.ts';
 import { captureLiveSnapshot } from '../../scripts/generate/live.ts';
+import { folderTree } from '../lib/folder-tree.ts';
 
 const REPO = new URL('../../', import.meta.url).pathname.replace(/\/$/, '');
 const base = mkdtempSync(join(tmpdir(), 'atlas-faults-'));
@@ -33,15 +34,6 @@ afterAll(() => {
 	rmSync(base, { recursive: true, force: true });
 });
 
-/** Everything under `dir`, hidden files too, as relative path → bytes. */
-function tree(dir: string): Map<string, string> {
-	const files = new Map<string, string>();
-	for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-		const path = join(entry.parentPath, entry.name);
-		files.set(path.slice(dir.length), entry.isFile() ? readFileSync(path, 'latin1') : entry.isDirectory() ? '<dir>' : '<other>');
-	}
-	return files;
-}
 
 /** Paths that differ between two trees (for a readable failure instead of a 20 MB diff). */
 function differences(a: Map<string, string>, b: Map<string, string>): string[] {
@@ -99,7 +91,7 @@ function copyData(parent = join(base, `copy-${++copies}`)): string {
 
 beforeAll(() => {
 	if (process.getuid?.() !== 0) throw new Error('tests/capture/faults.test.ts captures the running kernel and mounts file systems: run npm test as root');
-	original = tree(join(REPO, 'data'));
+	original = folderTree(join(REPO, 'data'));
 });
 
 describe('capture into a damaged or interrupted data folder', () => {
@@ -107,7 +99,7 @@ describe('capture into a damaged or interrupted data folder', () => {
 		const data = copyData();
 		const r = await capture(data);
 		expect(r.status, r.stderr).toBe(0);
-		afterCapture = tree(data);
+		afterCapture = folderTree(data);
 		const changed = differences(original, afterCapture);
 		expect(changed.some((path) => /^\/kernels\/running-[\d.]+-\w+\.json$/.test(path))).toBe(true);
 		expect(changed.filter((path) => path.includes('.staging') || path.includes('.tmp-'))).toEqual([]);
@@ -121,7 +113,7 @@ describe('capture into a damaged or interrupted data folder', () => {
 		const r = await capture(data);
 		unmount(join(data, 'kernels'));
 		expectCleanFailure(r, data, new RegExp(`${data}/kernels: cannot write it \\(read-only file system\\); make it writable or choose another --data folder`));
-		expect(differences(original, tree(data))).toEqual([]);
+		expect(differences(original, folderTree(data))).toEqual([]);
 		expect(leftovers(r.pid)).toEqual([]);
 	});
 
@@ -134,7 +126,7 @@ describe('capture into a damaged or interrupted data folder', () => {
 		execFileSync('mount', ['-o', `remount,size=${(Number(blocks) - Number(bfree)) * Number(bsize) + 512 * 1024}`, disk]);
 		const r = await capture(data);
 		expectCleanFailure(r, data, /cannot write it \(no space left on the device\)/);
-		expect(differences(original, tree(data))).toEqual([]);
+		expect(differences(original, folderTree(data))).toEqual([]);
 		expect(leftovers(r.pid)).toEqual([]);
 	});
 
@@ -148,7 +140,7 @@ describe('capture into a damaged or interrupted data folder', () => {
 		rmSync(`${kernels}.held`, { recursive: true });
 		const r = await capture(data);
 		expectCleanFailure(r, data, /kernels\/running-[\d.]+-\w+\.json: cannot write it \(on another mount than the data folder\)/);
-		expect(differences(original, tree(data))).toEqual([]);
+		expect(differences(original, folderTree(data))).toEqual([]);
 		unmount(kernels);
 		expect(leftovers(r.pid)).toEqual([]);
 	});
@@ -162,7 +154,7 @@ describe('capture into a damaged or interrupted data folder', () => {
 		expect(r.stdout).toContain('building snapshot');
 		expect(r.stdout).not.toContain('wrote ');
 		expect(r.status).toBe(143);
-		expect(differences(original, tree(data))).toEqual([]);
+		expect(differences(original, folderTree(data))).toEqual([]);
 		expect(leftovers(r.pid)).toEqual([]);
 	});
 
@@ -175,12 +167,12 @@ describe('capture into a damaged or interrupted data folder', () => {
 		});
 		expect(killed.signal).toBe('SIGKILL');
 		expect(existsSync(staging), 'killed while data/.staging existed').toBe(true);
-		expect(differences(original, tree(data)).filter((path) => !path.startsWith('/.staging'))).toEqual([]);
+		expect(differences(original, folderTree(data)).filter((path) => !path.startsWith('/.staging'))).toEqual([]);
 		expect(leftovers(killed.pid)).toHaveLength(1);
 
 		const next = await capture(data);
 		expect(next.status, next.stderr).toBe(0);
-		expect(differences(afterCapture, tree(data))).toEqual([]);
+		expect(differences(afterCapture, folderTree(data))).toEqual([]);
 		expect(leftovers(killed.pid)).toEqual([]);
 		expect(leftovers(next.pid)).toEqual([]);
 	});
@@ -202,7 +194,7 @@ describe('a writer killed at any step of its swap (strace kills it at its n-th r
 		const renames = spawnSync('strace', traced(data), { encoding: 'utf8' });
 		if (renames.status !== 0) throw new Error(`writing the live snapshot under strace failed: ${renames.stderr}`);
 		swapRenames = renames.stderr.split('\n').filter((l) => /rename\(.*\.staging\/new\//.test(l)).length;
-		written = tree(data);
+		written = folderTree(data);
 	});
 
 	it('the next write finds data/ half swapped and puts every file back', () => {
@@ -211,11 +203,11 @@ describe('a writer killed at any step of its swap (strace kills it at its n-th r
 			const data = copyData();
 			const killed = spawnSync('strace', ['-o', '/dev/null', ...traced(data, ['-e', `inject=rename:signal=KILL:when=${n}`])], { encoding: 'utf8' });
 			expect(killed.signal ?? killed.status, `rename ${n}`).not.toBe(0);
-			const halfDone = differences(original, tree(data)).filter((path) => !/^\/\.staging/.test(path));
+			const halfDone = differences(original, folderTree(data)).filter((path) => !/^\/\.staging/.test(path));
 			// Killed at the k-th swap rename (n = k + 1), k - 1 files were already replaced.
 			expect(halfDone.length, `rename ${n}: ${halfDone.join(' ')}`).toBe(n <= 2 ? 0 : n - 2);
 			recoverInterruptedWrite(data);
-			expect(differences(original, tree(data)), `rename ${n}`).toEqual([]);
+			expect(differences(original, folderTree(data)), `rename ${n}`).toEqual([]);
 		}
 	});
 
@@ -229,10 +221,10 @@ describe('a writer killed at any step of its swap (strace kills it at its n-th r
 		const snapshot = JSON.parse(readFileSync(snapshotFile, 'utf8'));
 		expect(() => writeSnapshot(data, snapshot)).toThrow(`${data}: process ${owner()} is writing it (see ${join(data, '.staging')}); wait until it ends, then run this again`);
 		// A stop is delivered as the third rename returns: two files are swapped.
-		expect(differences(original, tree(data)).filter((path) => !/^\/\.staging/.test(path))).toHaveLength(2);
+		expect(differences(original, folderTree(data)).filter((path) => !/^\/\.staging/.test(path))).toHaveLength(2);
 		process.kill(owner(), 'SIGKILL');
 		await ended;
 		writeSnapshot(data, snapshot);
-		expect(differences(written, tree(data))).toEqual([]);
+		expect(differences(written, folderTree(data))).toEqual([]);
 	});
 });

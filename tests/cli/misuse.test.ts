@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listKernelIds, readSnapshot, writeSnapshot } from '../../src/data/store.ts';
 import { writeVerifyResult, readVerifyResult } from '../../src/data/verify.ts';
+import { folderTree } from '../lib/folder-tree.ts';
 
 const REPO = new URL('../../', import.meta.url).pathname.replace(/\/$/, '');
 const work = mkdtempSync(join(tmpdir(), 'atlas-misuse-'));
@@ -59,15 +60,6 @@ function expectFailure(r: Run, command: string, message: RegExp): void {
 	expect(r.stderr, detail).not.toMatch(/\bat .*\.ts:\d+/);
 }
 
-/** Everything under `dir` (hidden files too) as path → bytes, to compare a folder before and after. */
-function tree(dir: string): Map<string, string> {
-	const files = new Map<string, string>();
-	for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-		const path = join(entry.parentPath, entry.name);
-		files.set(path.slice(dir.length), entry.isFile() ? readFileSync(path, 'latin1') : entry.isDirectory() ? '<dir>' : '<other>');
-	}
-	return files;
-}
 
 const captureLeftovers = (pid: number) => readdirSync(tmpdir()).filter((n) => n.startsWith(`atlas-capture-${pid}-`));
 
@@ -132,23 +124,23 @@ describe('capture refuses bad input before any work, in one line', () => {
 		writeFileSync(join(used, 'raw', 'btf', 'stale_module'), 'old BTF');
 		const file = join(work, 'work-file');
 		writeFileSync(file, 'x');
-		const before = tree(data);
+		const before = folderTree(data);
 		expectFailure(await capture('--running', '--data', data, '--work', used), 'capture', new RegExp(`--work ${used} is not empty \\(raw\\); give an empty or new folder`));
 		expectFailure(await capture('--running', '--data', data, '--work', file), 'capture', new RegExp(`--work ${file} is a file`));
 		expectFailure(await capture('--running', '--data', file), 'capture', new RegExp(`--data ${file} is not a folder; give the data folder to write into`));
 		expect(readFileSync(join(used, 'raw', 'btf', 'stale_module'), 'utf8')).toBe('old BTF');
-		expect(tree(data)).toEqual(before);
+		expect(folderTree(data)).toEqual(before);
 	});
 
 	it('not root: refused in one line, its temporary folder removed, nothing in data changed', async () => {
 		const owned = damagedData('nobody-data', () => {});
-		const before = tree(owned);
+		const before = folderTree(owned);
 		// As user nobody, kept able to read the checkout wherever it is (/root, say): only root's other powers are gone.
 		const nobody = ['--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=+dac_read_search', '--ambient-caps=+dac_read_search'];
 		const r = await run('setpriv', [...nobody, process.execPath, join(REPO, 'scripts/capture.ts'), '--running', '--data', owned], { cwd: '/' });
 		expectFailure(r, 'capture', /need root: run it as root .*\(nothing in .*nobody-data changed\)$/m);
 		expect(captureLeftovers(r.pid)).toEqual([]);
-		expect(tree(owned)).toEqual(before);
+		expect(folderTree(owned)).toEqual(before);
 	});
 
 	it('relative --data and --work are the caller\'s folder under npm run, not the repository\'s', async () => {
