@@ -5,7 +5,8 @@
  *   weight      what home and an event page transfer before any interaction (HTML + CSS + JS, gzip)
  *   island      the JS an event page loads on first interaction (generator, shiki, grammars), gzip
  *   options     option change → regenerated, highlighted code in the page (ms)
- *   search      one explorer keystroke → results redrawn (ms)
+ *   search      hit rate of the search table (src/site/search-queries.ts) over data/ and content/;
+ *               one explorer keystroke → results redrawn (ms)
  *   lighthouse  mobile scores (performance, accessibility, best practices, SEO) for home and an event page
  *
  * Options: --dist DIR measures an existing build instead of building; --base /sub/ serves it under a sub-path.
@@ -16,8 +17,14 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import lighthouse from 'lighthouse';
 import { chromium, type Page } from 'playwright-core';
+import { packEventIndex, unpackEventIndex } from '../src/site/event-index.ts';
+import { featuredEvents } from '../src/site/featured.ts';
+import { loadCatalog } from '../src/site/data.ts';
+import { caseRank, SEARCH_CASES } from '../src/site/search-queries.ts';
+import { createEventSearch } from '../src/site/search.ts';
 import { CHROMIUM, CHROMIUM_ARGS } from '../tests/site/browser.ts';
 import { buildSite } from '../tests/site/build.ts';
+import { readGuideDocs } from '../tests/site/guide-docs.ts';
 import { serveStatic } from '../tests/site/serve.ts';
 
 const { values } = parseArgs({ options: { dist: { type: 'string' }, base: { type: 'string', default: '/' } } });
@@ -30,6 +37,18 @@ const stats = (xs: number[]) => {
 	const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
 	return `median ${at(0.5).toFixed(2)} ms, p90 ${at(0.9).toFixed(2)} ms, max ${s.at(-1)!.toFixed(2)} ms (n=${s.length})`;
 };
+
+// Search quality: where the table's queries land, over the real data and guides.
+{
+	const guides = readGuideDocs();
+	const index = unpackEventIndex(packEventIndex(loadCatalog(), featuredEvents(guides)));
+	const search = createEventSearch(index.entries, index);
+	const ranks = SEARCH_CASES.map((c) => ({ c, rank: caseRank(c, search, guides) }));
+	const hits = ranks.filter((r) => r.rank !== null && r.rank <= r.c.within);
+	const first = ranks.filter((r) => r.rank === 1);
+	console.log(`search hit rate: ${hits.length} of ${ranks.length} queries land where the table says (${((100 * hits.length) / ranks.length).toFixed(1)}%), ${first.length} ranked first`);
+	for (const r of ranks.filter((r) => !hits.includes(r))) console.log(`  missed: ${r.c.query} (${r.c.lang}) → ${r.c.event ?? r.c.guide}: rank ${r.rank ?? 'none'}`);
+}
 
 let dist = values.dist;
 if (!dist) {

@@ -24,6 +24,8 @@ export interface EventIndex {
 	kernels: IndexKernel[];
 	categories: string[];
 	entries: IndexEntry[];
+	/** `category:name` of the events the guides and the home page use (see featured.ts). */
+	featured: ReadonlySet<string>;
 }
 
 /** The JSON form: `[category index, name, kernel mask, module index or -1]` per event. */
@@ -32,12 +34,14 @@ export interface PackedEventIndex {
 	categories: string[];
 	modules: string[];
 	events: [number, string, number, number][];
+	/** Positions in `events` of the featured events. */
+	featured: number[];
 }
 
 /** A bit mask holds at most 31 kernels; more would need a wider encoding. */
 const MAX_KERNELS = 31;
 
-export function packEventIndex(catalog: Catalog): PackedEventIndex {
+export function packEventIndex(catalog: Catalog, featured: readonly string[] = []): PackedEventIndex {
 	if (catalog.kernels.length > MAX_KERNELS) {
 		throw new Error(`the event index holds at most ${MAX_KERNELS} kernels, data/ has ${catalog.kernels.length}`);
 	}
@@ -55,11 +59,14 @@ export function packEventIndex(catalog: Catalog): PackedEventIndex {
 			e.kernels.reduce((mask, id) => mask | kernelBit.get(id)!, 0),
 			e.module === null ? -1 : moduleIndex.get(e.module)!,
 		]),
+		featured: catalog.events.flatMap((e, i) => (featured.includes(`${e.category}:${e.name}`) ? [i] : [])),
 	};
 }
 
 export function unpackEventIndex(packed: PackedEventIndex): EventIndex {
+	const featured = new Set(packed.featured.map((i) => `${packed.categories[packed.events[i]![0]]}:${packed.events[i]![1]}`));
 	return {
+		featured,
 		kernels: packed.kernels,
 		categories: packed.categories,
 		entries: packed.events.map(([category, name, kernels, module]) => ({

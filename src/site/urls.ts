@@ -25,6 +25,8 @@ export function createUrls(base: string) {
 		guide: (lang: Lang, slug: string) => page(lang, `guides/${slug}/`),
 		/** The list of every event of every kernel, for search. */
 		eventIndex: () => `${root}data/events.json`,
+		/** Every guide's title, headings and events, for the search dialog. */
+		guideIndex: () => `${root}data/guides.json`,
 		/** One event on every kernel, with everything the event page's island needs. */
 		eventData: (category: string, name: string) => `${root}data/events/${category}/${name}.json`,
 		pagefind: () => `${root}pagefind/pagefind.js`,
