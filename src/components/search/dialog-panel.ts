@@ -89,7 +89,7 @@ export function createPanel(dialog: HTMLDialogElement, config: { lang: Lang; bas
 				? toHtml(
 						html`<h2>${t.searchGuides}</h2>${matching.map(
 							(g) =>
-								html`<a class="page-hit" href="${urls.guide(g.lang, g.slug)}" hreflang="${g.lang}"><strong>${g.title}${g.lang === config.lang ? '' : html` <small>(${LANG_NAME[g.lang]})</small>`}</strong><span>${g.description}</span></a>`,
+								html`<a class="page-hit guide-hit" href="${urls.guide(g.lang, g.slug)}" hreflang="${g.lang}"><strong>${g.title}${g.lang === config.lang ? '' : html` <small>(${LANG_NAME[g.lang]})</small>`}</strong><span>${g.description}</span></a>`,
 						)}`,
 					)
 				: '';

@@ -60,19 +60,40 @@ export function buildCommands(programName: string): RawHtml {
 	return cmdBlock(`unzip ${programName}.zip && cd ${programName} && make`);
 }
 
-/** Step 7: run the program, make the event happen, and the lines it prints. */
-export function runView(lang: Lang, plan: ProgramPlan): RawHtml {
+/** A line a headline program really printed in a kernel's VM (data/verify/), for step 7. */
+export interface VerifiedLine {
+	kernel: string;
+	/** `category:name` of the event the program traced. */
+	event: string;
+	pairExit: boolean;
+	line: string;
+}
+
+/**
+ * The verified line step 7 can show for `plan`: one from a program that prints the same fields
+ * (one event, all its fields, the same exit pairing, not printk), the plan's kernel's first.
+ */
+export function verifiedLineFor(plan: ProgramPlan, lines: readonly VerifiedLine[]): VerifiedLine | null {
+	const [only, ...more] = plan.events;
+	if (!only || more.length > 0 || plan.transport === 'printk' || plan.options.fields !== null) return null;
+	const fits = lines.filter((l) => l.event === `${only.event.category}:${only.event.name}` && l.pairExit === Boolean(only.exit));
+	return fits.find((l) => l.kernel === plan.kernel.id) ?? fits.at(-1) ?? null;
+}
+
+/** Step 7: run the program, make the event happen, and the lines it prints (a real one when verified). */
+export function runView(lang: Lang, plan: ProgramPlan, verified: readonly VerifiedLine[] = []): RawHtml {
 	const t = strings(lang);
 	const flags = [plan.options.filterPid ? '[-p PID]' : '', plan.options.filterComm ? '[-c COMM]' : ''].filter(Boolean).join(' ');
 	const triggers = [...new Set(plan.events.map((p) => trigger(p.event)).filter((c): c is string => c !== null))];
 	const printk = plan.transport === 'printk';
+	const real = verifiedLineFor(plan, verified);
 	return html`<p>${t.step7Text}</p>
 ${cmdBlock(`sudo ./${plan.name}${flags ? ` ${flags}` : ''}`)}
 ${triggers.length ? html`<p>${t.step7Trigger}</p>${triggers.map((c) => cmdBlock(c))}` : null}
-<p>${printk ? t.step7OutputPrintk : t.step7Output}</p>
+<p>${real ? t.step7Verified(real.kernel) : printk ? t.step7OutputPrintk : t.step7Output}</p>
 ${
 	printk
 		? null
-		: html`<pre class="out"><code>${['TIME     PID     COMM             EVENT AND FIELDS', ...plan.events.map(sampleLine)].join('\n')}</code></pre>`
+		: html`<pre class="out"><code>${['TIME     PID     COMM             EVENT AND FIELDS', ...(real ? [real.line] : plan.events.map(sampleLine))].join('\n')}</code></pre>`
 }`;
 }
