@@ -25,7 +25,8 @@ export function rehypeGuideTypography() {
 	const walk = (node: HastNode) => {
 		if (node.type === 'element' && (node.tagName === 'code' || node.tagName === 'pre')) return;
 		if (node.type === 'text' && node.value) node.value = keepPhrases(node.value);
-		node.children = node.children?.map((child) => {
+		if (!node.children) return;
+		node.children = node.children.map((child) => {
 			walk(child);
 			return child.type === 'element' && child.tagName === 'table' ? { type: 'element', tagName: 'div', properties: { className: ['table-wrap'] }, children: [child] } : child;
 		});
