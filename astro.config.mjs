@@ -2,7 +2,6 @@
 import mdx from '@astrojs/mdx';
 import { defineConfig } from 'astro/config';
 import { fileURLToPath } from 'node:url';
-import { rehypeGuideTypography } from './src/site/typography.ts';
 
 /**
  * Site search: once the build is done, Pagefind indexes the guides, kernel pages and home pages
@@ -60,5 +59,5 @@ export default defineConfig({
 	...(process.env.ATLAS_SITE ? { site: process.env.ATLAS_SITE } : {}),
 	base: process.env.ATLAS_BASE ?? '/',
 	trailingSlash: 'always',
-	integrations: [mdx({ rehypePlugins: [rehypeGuideTypography] }), pagefind()],
+	integrations: [mdx(), pagefind()],
 });

@@ -7,7 +7,7 @@
  *   options     option change → regenerated, highlighted code in the page (ms)
  *   search      hit rate of the search table (src/site/search-queries.ts) over data/ and content/;
  *               one explorer keystroke → results redrawn (ms)
- *   lighthouse  mobile scores (performance, accessibility, best practices, SEO) for home and an event page
+ *   lighthouse  mobile scores (performance, accessibility, best practices, SEO) for home, explorer, an event page and a guide
  *
  * Options: --dist DIR measures an existing build instead of building; --base /sub/ serves it under a sub-path.
  */
@@ -145,7 +145,9 @@ await context.close();
 // Lighthouse, mobile settings (its default: emulated phone, simulated slow 4G and CPU).
 for (const [label, path] of [
 	['home', ''],
+	['explorer', 'en/events/'],
 	['event page', EVENT_PAGE],
+	['guide', 'guides/trace-connect/'],
 ] as const) {
 	const result = await lighthouse(server.url + path, { port: LIGHTHOUSE_PORT, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility', 'best-practices', 'seo'] });
 	const categories = result?.lhr.categories ?? {};
