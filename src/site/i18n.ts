@@ -241,7 +241,8 @@ const zh = {
 	explorerLegendModule: '表示事件来自内核模块，要先加载该模块事件才会出现。',
 	explorerLegendModuleBadge: '模块',
 	verifyRunLines: (kernel: string, contexts: string) => `在 ${kernel} 的虚拟机里运行生成的加载器（${contexts}），触发事件后它打印的真实输出：`,
-	step7Verified: (kernel: string) => `下面这一行是默认程序在 ${kernel} 的虚拟机里真实打印的（见“在真实内核上验证”）：`,
+	step7Verified: (kernel: string, trigger: string, paired: boolean) =>
+		`下面这一行是默认程序${paired ? '（勾选“配对 sys_exit，报告返回值”时）' : ''}在 ${kernel} 的虚拟机里运行 ${trigger} 时真实打印的（见“在真实内核上验证”）：`,
 	guidePrevious: '上一篇',
 	guideNext: '下一篇',
 	eventGuides: '用到它的教程',
@@ -476,7 +477,8 @@ const en: Strings = {
 	explorerLegendModule: 'marks an event that comes from a kernel module: load the module first, or the event does not exist.',
 	explorerLegendModuleBadge: 'module',
 	verifyRunLines: (kernel, contexts) => `The generated loader (${contexts}), run in ${kernel}'s VM, printed this when the event was triggered:`,
-	step7Verified: (kernel) => `This line is what the default program really printed in ${kernel}'s VM (see “Verified on real kernels”):`,
+	step7Verified: (kernel, trigger, paired) =>
+		`This is the line the default program${paired ? ' (with “Pair with sys_exit and report the return value” ticked)' : ''} really printed in ${kernel}'s VM when ${trigger} ran (see “Verified on real kernels”):`,
 	guidePrevious: 'Previous',
 	guideNext: 'Next',
 	eventGuides: 'Guides that use it',

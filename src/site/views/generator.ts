@@ -66,18 +66,24 @@ export interface VerifiedLine {
 	/** `category:name` of the event the program traced. */
 	event: string;
 	pairExit: boolean;
+	/** The command that made the event happen. */
+	trigger: string;
 	line: string;
 }
 
 /**
  * The verified line step 7 can show for `plan`: one from a program that prints the same fields
- * (one event, all its fields, the same exit pairing, not printk), the plan's kernel's first.
+ * (one event, all its fields, not printk), the same exit pairing and the plan's kernel first.
  */
 export function verifiedLineFor(plan: ProgramPlan, lines: readonly VerifiedLine[]): VerifiedLine | null {
 	const [only, ...more] = plan.events;
-	if (!only || more.length > 0 || plan.transport === 'printk' || plan.options.fields !== null) return null;
-	const fits = lines.filter((l) => l.event === `${only.event.category}:${only.event.name}` && l.pairExit === Boolean(only.exit));
-	return fits.find((l) => l.kernel === plan.kernel.id) ?? fits.at(-1) ?? null;
+	const key = only && `${only.event.category}:${only.event.name}`;
+	if (!only || more.length > 0 || plan.transport === 'printk' || plan.options.fields[key!] !== undefined) return null;
+	const paired = Boolean(only.exit);
+	const fits = lines
+		.filter((l) => l.event === key)
+		.sort((a, b) => Number(b.pairExit === paired) - Number(a.pairExit === paired) || Number(b.kernel === plan.kernel.id) - Number(a.kernel === plan.kernel.id));
+	return fits[0] ?? null;
 }
 
 /** Step 7: run the program, make the event happen, and the lines it prints (a real one when verified). */
@@ -90,7 +96,7 @@ export function runView(lang: Lang, plan: ProgramPlan, verified: readonly Verifi
 	return html`<p>${t.step7Text}</p>
 ${cmdBlock(`sudo ./${plan.name}${flags ? ` ${flags}` : ''}`)}
 ${triggers.length ? html`<p>${t.step7Trigger}</p>${triggers.map((c) => cmdBlock(c))}` : null}
-<p>${real ? t.step7Verified(real.kernel) : printk ? t.step7OutputPrintk : t.step7Output}</p>
+<p>${real ? t.step7Verified(real.kernel, real.trigger, real.pairExit && !plan.events[0]!.exit) : printk ? t.step7OutputPrintk : t.step7Output}</p>
 ${
 	printk
 		? null
