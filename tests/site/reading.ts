@@ -65,7 +65,7 @@ export function readingTests(site: () => Site): void {
 				for (const c of cases.filter((c) => c.lang === lang)) {
 					await input.fill(c.query);
 					const selector = c.event ? '.search-results .event-row > a' : '.search-results a.guide-hit';
-					await page.waitForFunction((selector) => document.querySelectorAll(selector).length > 0, selector, { timeout: 10_000 }).catch(() => undefined);
+					await page.waitForFunction((query) => (document.querySelector('.search-results') as HTMLElement | null)?.dataset.query === query, c.query);
 					const hrefs = await page.locator(selector).evaluateAll((links) => links.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
 					const wanted = c.event
 						? `${site().server.url}${prefix(lang)}events/${c.event.replace(':', '/')}/`
@@ -195,7 +195,6 @@ export function readingTests(site: () => Site): void {
 			let downloaded = false;
 			page.on('download', () => (downloaded = true));
 			await page.locator('[data-download-zip]').click();
-			await expect(page.locator('[data-zip-status]')).toBeDefined();
 			await page.waitForFunction((text) => document.querySelector('[data-zip-status]')?.textContent === text, t.genZipBlocked);
 			expect(downloaded).toBe(false);
 			// Fixed, the field is valid again and the zip downloads.

@@ -94,6 +94,8 @@ export function createPanel(dialog: HTMLDialogElement, config: { lang: Lang; bas
 					)
 				: '';
 			listed = new Set([...found.entries.map((e) => urls.event(config.lang, e.category, e.name)), ...matching.map((g) => urls.guide(g.lang, g.slug))]);
+			// Which query the events and guides shown answer (tests wait for it).
+			results.dataset.query = query;
 			paint();
 		});
 		void loadPagefind().then(async (module) => {
