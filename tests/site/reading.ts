@@ -126,6 +126,10 @@ export function readingTests(site: () => Site): void {
 					await expect(page.locator('article.guide pre:not(.out):not(.diff) > .copy-cmd').count(), url).resolves.toBe(count);
 					for (let i = 0; i < count; i++) {
 						const pre = pres.nth(i);
+						// A block inside a closed <details> (a collapsed file) is copied after opening it, as a reader would.
+						await pre.evaluate((el) => {
+							for (let d = el.closest('details'); d; d = d.parentElement?.closest('details') ?? null) d.open = true;
+						});
 						const expected = await pre.locator('code').textContent();
 						await pre.locator('.copy-cmd').click();
 						await expect(page.evaluate(() => navigator.clipboard.readText()), `${url} block ${i}`).resolves.toBe(expected);
@@ -218,7 +222,9 @@ export function readingTests(site: () => Site): void {
 			await toggle.click();
 			await expect(theme()).resolves.toEqual(['dark', null]);
 			await expect(toggle.getAttribute('aria-label')).resolves.toBe(`${strings('en').themeLabel}: ${strings('en').themeAuto}`);
+			// Following the system again: a change of the system's setting shows at once.
 			await page.emulateMedia({ colorScheme: 'light' });
+			await page.waitForFunction(() => document.documentElement.dataset.theme === 'light');
 			await expect(theme()).resolves.toEqual(['light', null]);
 			await ctx.close();
 		});
