@@ -139,7 +139,8 @@ export function browseOrder(entries: readonly IndexEntry[], signals: RankSignals
 
 export function createEventSearch(entries: readonly IndexEntry[], signals: RankSignals = { featured: new Set() }): EventSearch {
 	const haystack = entries.map((e) => `${e.category}:${e.name}`);
-	const browse = browseOrder(entries, signals);
+	// Sorted on first use: pages that only search by name never pay for it.
+	let browse: number[] | undefined;
 	return (rawQuery, filters = {}, limit = 50) => {
 		const words = queryTerms(rawQuery).eventWords;
 		const query = words.join('_');
@@ -148,11 +149,15 @@ export function createEventSearch(entries: readonly IndexEntry[], signals: RankS
 			(!filters.category || e.category === filters.category) &&
 			(filters.kernel === undefined || Boolean(e.kernels & (1 << filters.kernel))) &&
 			(!filters.origin || (e.module === null) === (filters.origin === 'builtin'));
-		let candidates = browse.filter((i) => keep(entries[i]!));
-		if (rawQuery.trim()) {
+		let candidates: number[] = [];
+		if (!rawQuery.trim()) {
+			browse ??= browseOrder(entries, signals);
+			candidates = browse.filter((i) => keep(entries[i]!));
+		} else {
 			if (!query) return { total: 0, entries: [] };
 			const needle = words.join(' ');
-			const idxs = fuzzy.filter(haystack, needle, filtered ? [...candidates].sort((a, b) => a - b) : undefined) ?? [];
+			const within = filtered ? entries.flatMap((e, i) => (keep(e) ? [i] : [])) : undefined;
+			const idxs = fuzzy.filter(haystack, needle, within) ?? [];
 			const fuzzyOrder = new Map<number, number>();
 			if (idxs.length > 0 && idxs.length <= FUZZY_SORT_LIMIT) {
 				const info = fuzzy.info(idxs, haystack, needle);
