@@ -8,6 +8,7 @@ export function addCopyButtons(root: ParentNode, label: string, selector = 'pre.
 		if (pre.querySelector(':scope > .copy-cmd')) continue;
 		const button = Object.assign(document.createElement('button'), { type: 'button', className: 'btn btn-small copy-cmd', textContent: label });
 		button.dataset.copyCmd = '';
+		pre.classList.add('has-copy');
 		pre.append(button);
 	}
 }
