@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -43,6 +44,19 @@ static inline const char *tp_tracefs(void)
 	return NULL;
 }
 
+/* Whether a name is safe to print inside a shell command: letters, digits, _ and -, not starting with -. */
+static inline int tp_plain_name(const char *s)
+{
+	const char *p;
+
+	if (!*s || *s == '-')
+		return 0;
+	for (p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'))
+			return 0;
+	return 1;
+}
+
 /*
  * Checks, before libbpf tries, what would make loading fail with a less helpful message:
  * not root, tracefs not mounted, a tracepoint this kernel lacks, no BTF for a vmlinux.h program.
@@ -58,7 +72,7 @@ static inline int tp_check_environment(const struct tp_event *events, size_t cou
 	if (uname(&kernel))
 		strcpy(kernel.release, "(unknown)");
 	if (geteuid() != 0) {
-		fprintf(stderr, "Run this program as root (with sudo): loading BPF programs needs CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN.\n");
+		fprintf(stderr, "Run this program as root (with sudo): it reads the tracepoints under tracefs, which only root may open, and loads BPF programs.\n");
 		return -1;
 	}
 	tracefs = tp_tracefs();
@@ -73,7 +87,7 @@ static inline int tp_check_environment(const struct tp_event *events, size_t cou
 			continue;
 		fprintf(stderr, "This kernel (%s) has no tracepoint %s:%s (%s is missing).\n", kernel.release,
 			events[i].category, events[i].name, path);
-		if (events[i].module)
+		if (events[i].module && tp_plain_name(events[i].module))
 			fprintf(stderr, "It is defined by the module %s: load it first with  sudo modprobe %s\n",
 				events[i].module, events[i].module);
 		fprintf(stderr, "Captured kernels that have it: %s. List this kernel's with  sudo cat %s/available_events\n",
@@ -89,12 +103,12 @@ static inline int tp_check_environment(const struct tp_event *events, size_t cou
 	return 0;
 }
 
-/* Writes at most `size` bytes of `s` (up to its NUL), escaping quotes, backslashes and unprintable bytes. */
-static inline void tp_put_escaped(const char *s, size_t size)
+/* Writes `len` bytes of `s`, NULs included, escaping quotes, backslashes and unprintable bytes ("ab\x00\x01"). */
+static inline void tp_put_escaped_bytes(const char *s, size_t len)
 {
 	size_t i;
 
-	for (i = 0; i < size && s[i]; i++) {
+	for (i = 0; i < len; i++) {
 		unsigned char c = s[i];
 
 		if (c == '"' || c == '\\')
@@ -108,6 +122,12 @@ static inline void tp_put_escaped(const char *s, size_t size)
 		else
 			putchar(c);
 	}
+}
+
+/* Writes at most `size` bytes of `s`, up to its NUL, escaped as tp_put_escaped_bytes does. */
+static inline void tp_put_escaped(const char *s, size_t size)
+{
+	tp_put_escaped_bytes(s, strnlen(s, size));
 }
 
 static inline void tp_print_columns(void)
@@ -297,6 +317,16 @@ static inline void tp_print_bytes(const char *name, const void *data, size_t len
 		fputs("(empty)", stdout);
 }
 
+/* A buffer's first `len` bytes, quoted and escaped; "..." and its whole length when `total` is more. */
+static inline void tp_print_buffer(const char *name, const void *data, size_t len, unsigned long long total)
+{
+	printf(" %s=\"", name);
+	tp_put_escaped_bytes(data, len);
+	putchar('"');
+	if (total > len)
+		printf("...(%llu bytes)", total);
+}
+
 /* An array of `count` integers of `size` bytes each. */
 static inline void tp_print_array(const char *name, const void *data, size_t count, size_t size, int is_signed)
 {
@@ -322,30 +352,110 @@ static inline void tp_print_array(const char *name, const void *data, size_t cou
 	putchar(']');
 }
 
-/* For bpf_printk programs: copies trace_pipe to stdout until *stop is set. */
-static inline int tp_copy_trace_pipe(volatile sig_atomic_t *stop)
+/* Whether `msg` (up to `end`) starts with one of `events`' names followed by ':' or the end of the line. */
+static inline int tp_names_event(const char *msg, const char *end, const struct tp_event *events, size_t count)
 {
-	char path[256], buf[4096];
+	size_t i, n;
+
+	for (i = 0; i < count; i++) {
+		n = strlen(events[i].name);
+		if ((size_t)(end - msg) >= n && !memcmp(msg, events[i].name, n) && (msg + n == end || msg[n] == ':' || msg[n] == '\n'))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Whether a trace_pipe line is a bpf_printk line of `events`: `comm-pid [cpu] flags time: bpf_trace_printk: <event>: …`
+ * (older kernels print another tag, or none, before the message).
+ */
+static inline int tp_own_line(const char *line, size_t len, const struct tp_event *events, size_t count)
+{
+	const char *end = line + len, *p;
+
+	for (p = line; p + 2 <= end; p++) {
+		if (p[0] != ':' || p[1] != ' ')
+			continue;
+		if ((size_t)(end - (p + 2)) >= 18 && !memcmp(p + 2, "bpf_trace_printk: ", 18))
+			return tp_names_event(p + 20, end, events, count);
+		if (tp_names_event(p + 2, end, events, count))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The trace_pipe to read bpf_printk lines from. Reading a trace_pipe consumes its lines, so reading the
+ * shared one would take other programs' lines away from them. Since 5.10, bpf_printk writes the event
+ * bpf_trace:bpf_trace_printk, which a tracefs instance of our own can record: its trace_pipe is ours
+ * alone. `instance` receives the instance folder to remove afterwards ("" when none was made).
+ */
+static inline int tp_open_printk_pipe(const char *tracefs, char *instance, size_t size)
+{
+	char path[512];
+	int fd;
+
+	snprintf(instance, size, "%s/instances/tracepoint_atlas_%d", tracefs, (int)getpid());
+	snprintf(path, sizeof(path), "%s/events/bpf_trace/bpf_trace_printk/enable", instance);
+	if (mkdir(instance, 0700) == 0) {
+		fd = open(path, O_WRONLY);
+		if (fd >= 0 && write(fd, "1", 1) == 1) {
+			close(fd);
+			snprintf(path, sizeof(path), "%s/trace_pipe", instance);
+			return open(path, O_RDONLY | O_NONBLOCK);
+		}
+		if (fd >= 0)
+			close(fd);
+		rmdir(instance);
+	}
+	instance[0] = '\0';
+	fprintf(stderr, "This kernel has no bpf_trace:bpf_trace_printk event for a trace instance of our own (it came in 5.10),\n"
+			"so the shared trace_pipe is read: other programs reading it lose the lines read here.\n");
+	snprintf(path, sizeof(path), "%s/trace_pipe", tracefs);
+	return open(path, O_RDONLY | O_NONBLOCK);
+}
+
+/* For bpf_printk programs: copies the bpf_printk lines of `events` to stdout until *stop is set. */
+static inline int tp_copy_trace_pipe(volatile sig_atomic_t *stop, const struct tp_event *events, size_t count)
+{
+	char instance[256], line[4096];
 	const char *tracefs = tp_tracefs();
 	struct pollfd pfd;
+	size_t len = 0;
 
-	snprintf(path, sizeof(path), "%s/trace_pipe", tracefs ? tracefs : "/sys/kernel/tracing");
-	pfd.fd = open(path, O_RDONLY | O_NONBLOCK);
+	pfd.fd = tp_open_printk_pipe(tracefs ? tracefs : "/sys/kernel/tracing", instance, sizeof(instance));
 	pfd.events = POLLIN;
 	if (pfd.fd < 0) {
-		fprintf(stderr, "cannot open %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "cannot open the trace_pipe of %s: %s\n", instance[0] ? instance : "tracefs", strerror(errno));
+		if (instance[0])
+			rmdir(instance);
 		return -1;
 	}
 	while (!*stop) {
 		ssize_t n;
+		size_t start = 0, i;
 
 		if (poll(&pfd, 1, 100) <= 0)
 			continue;
-		n = read(pfd.fd, buf, sizeof(buf));
-		if (n > 0)
-			fwrite(buf, 1, n, stdout);
+		n = read(pfd.fd, line + len, sizeof(line) - len);
+		if (n <= 0)
+			continue;
+		len += n;
+		for (i = 0; i < len; i++) {
+			/* A line longer than the buffer is judged by what fits. */
+			if (line[i] != '\n' && !(start == 0 && i == sizeof(line) - 1))
+				continue;
+			if (tp_own_line(line + start, i + 1 - start, events, count))
+				fwrite(line + start, 1, i + 1 - start, stdout);
+			start = i + 1;
+		}
+		memmove(line, line + start, len - start);
+		len -= start;
+		fflush(stdout);
 	}
 	close(pfd.fd);
+	if (instance[0] && rmdir(instance))
+		fprintf(stderr, "could not remove the trace instance %s: %s\n", instance, strerror(errno));
 	return 0;
 }
 

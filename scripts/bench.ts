@@ -2,6 +2,10 @@
  * `npm run bench`: the site's figures, measured and printed (never asserted in tests).
  *
  *   build       full `astro build` of data/ and content/: time and pages written
+ *   dist        size and file count against free static hosts' limits (scripts/lib/host-limits.ts),
+ *               and what one more kernel adds: the site built again without the newest kernel
+ *               (and without the guides, which name every kernel; their pages are taken out of
+ *               the full figure too), the difference projected to PLANNED_KERNELS kernels
  *   weight      what home and an event page transfer before any interaction (HTML + CSS + JS, gzip)
  *   island      the JS an event page loads on first interaction (generator, shiki, grammars), gzip
  *   options     option change → regenerated, highlighted code in the page (ms)
@@ -9,25 +13,48 @@
  *               one explorer keystroke → results redrawn (ms)
  *   lighthouse  mobile scores (performance, accessibility, best practices, SEO) for home, explorer, an event page and a guide
  *
- * Options: --dist DIR measures an existing build instead of building; --base /sub/ serves it under a sub-path.
+ *   capture     as root: atlas-capture.sh on this machine (time, archive size) and the archive's import (scripts/bench-capture.ts)
+ *
+ * Options: --dist DIR measures an existing build of data/ instead of building; --base /sub/ serves
+ * it under a sub-path; --no-growth skips the second build; --capture-only measures only the capture script.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import lighthouse from 'lighthouse';
 import { chromium, type Page } from 'playwright-core';
 import { packEventIndex, unpackEventIndex } from '../src/site/event-index.ts';
 import { featuredEvents } from '../src/site/featured.ts';
-import { loadCatalog } from '../src/site/data.ts';
+import { dataDir, loadCatalog } from '../src/site/data.ts';
 import { caseRank, SEARCH_CASES } from '../src/site/search-queries.ts';
 import { createEventSearch } from '../src/site/search.ts';
 import { CHROMIUM, CHROMIUM_ARGS } from '../tests/site/browser.ts';
 import { buildSite } from '../tests/site/build.ts';
 import { readGuideDocs } from '../tests/site/guide-docs.ts';
+import { listKernelIds, readSnapshot, writeSnapshot } from '../src/data/store.ts';
+import { listVerifiedKernels, readVerifyResult, writeVerifyResult } from '../src/data/verify.ts';
+import { BUDGET, count, HOST_LIMITS, hostViolations, measureDist, measureFiles, PLANNED_KERNELS, size } from './lib/host-limits.ts';
 import { serveStatic } from '../tests/site/serve.ts';
+import { benchCapture } from './bench-capture.ts';
+import { callerPath, fail, parseCommandLine } from './lib/cli.ts';
 
-const { values } = parseArgs({ options: { dist: { type: 'string' }, base: { type: 'string', default: '/' } } });
+const HELP = `Usage: npm run bench [-- --dist DIR] [--base /sub/] [--no-growth] [--capture-only]
+
+Builds the site (or measures the build in DIR) and prints its figures: build time, size against
+static hosts' limits and growth per kernel, page weight, island size, latencies, Lighthouse scores.
+As root it also prints the capture script's time and archive size and the archive's import time
+(--capture-only: only those).`;
+const { values } = parseCommandLine('bench', HELP, {
+	dist: { type: 'string' },
+	base: { type: 'string', default: '/' },
+	'no-growth': { type: 'boolean' },
+	'capture-only': { type: 'boolean' },
+});
+if (values['capture-only']) {
+	await benchCapture();
+	process.exit(0);
+}
 const EVENT_PAGE = 'events/syscalls/sys_enter_connect/';
 const LIGHTHOUSE_PORT = 9333;
 
@@ -37,6 +64,16 @@ const stats = (xs: number[]) => {
 	const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
 	return `median ${at(0.5).toFixed(2)} ms, p90 ${at(0.9).toFixed(2)} ms, max ${s.at(-1)!.toFixed(2)} ms (n=${s.length})`;
 };
+
+let dist = values.dist === undefined ? undefined : callerPath(values.dist);
+if (!dist) {
+	console.log('building the site (data/ and content/)…');
+	const build = buildSite({ ATLAS_BASE: values.base! });
+	dist = build.dir;
+	console.log(`build: ${build.seconds.toFixed(1)} s, ${build.pages} pages written (${dist})`);
+}
+if (!existsSync(join(dist, 'index.html'))) fail('bench', `--dist ${dist} has no index.html: pass the output folder of astro build`);
+await benchCapture();
 
 // Search quality: where the table's queries land, over the real data and guides.
 {
@@ -50,14 +87,38 @@ const stats = (xs: number[]) => {
 	for (const r of ranks.filter((r) => !hits.includes(r))) console.log(`  missed: ${r.c.query} (${r.c.lang}) → ${r.c.event ?? r.c.guide}: rank ${r.rank ?? 'none'}`);
 }
 
-let dist = values.dist;
-if (!dist) {
-	console.log('building the site (data/ and content/)…');
-	const build = buildSite({ ATLAS_BASE: values.base! });
-	dist = build.dir;
-	console.log(`build: ${build.seconds.toFixed(1)} s, ${build.pages} pages written (${dist})`);
+const figures = measureDist(dist);
+const kernels = loadCatalog().kernels;
+const within = (ok: boolean) => (ok ? 'within' : 'OVER');
+console.log(
+	`dist: ${size(figures.bytes)} in ${count(figures.files)} files with ${kernels.length} kernels ` +
+		`(budget for ${BUDGET.kernels}: ${size(BUDGET.bytes)}, ${count(BUDGET.files)} files: ${within(figures.bytes <= BUDGET.bytes && figures.files <= BUDGET.files)})`,
+);
+console.log(`  ${[...figures.parts].sort((a, b) => b[1].bytes - a[1].bytes).slice(0, 6).map(([part, f]) => `${part} ${size(f.bytes)} / ${count(f.files)}`).join(' · ')}`);
+const violations = hostViolations(figures);
+console.log(`hosts: ${violations.length ? violations.join('; ') : `fits ${HOST_LIMITS.map((l) => l.host).join(' and ')}`}`);
+if (!values['no-growth'] && kernels.length > 1) {
+	// What one more kernel costs: the same site without the newest kernel (the one with the most
+	// events of its own). The guides name every kernel, so that build has none, and their pages
+	// come out of the full figure; Pagefind's index of them stays in it, counted as growth.
+	const newest = kernels.at(-1)!.id;
+	const data = mkdtempSync(join(tmpdir(), 'atlas-bench-data-'));
+	const noGuides = mkdtempSync(join(tmpdir(), 'atlas-bench-no-guides-'));
+	for (const id of listKernelIds(dataDir()).filter((k) => k !== newest)) writeSnapshot(data, readSnapshot(dataDir(), id));
+	for (const id of listVerifiedKernels(dataDir()).filter((k) => k !== newest)) writeVerifyResult(data, readVerifyResult(dataDir(), id)!);
+	const fewer = buildSite({ ATLAS_BASE: values.base!, ATLAS_DATA: data, ATLAS_CONTENT: noGuides });
+	const less = measureDist(fewer.dir);
+	for (const dir of [data, noGuides, fewer.dir]) rmSync(dir, { recursive: true, force: true });
+	const guides = [measureFiles(join(dist, 'guides')), measureFiles(join(dist, 'en', 'guides'))];
+	const withoutGuides = { bytes: figures.bytes - guides[0]!.bytes - guides[1]!.bytes, files: figures.files - guides[0]!.files - guides[1]!.files };
+	const growth = { bytes: withoutGuides.bytes - less.bytes, files: withoutGuides.files - less.files };
+	const more = PLANNED_KERNELS - kernels.length;
+	const projected = { bytes: figures.bytes + more * growth.bytes, files: figures.files + more * growth.files, largest: figures.largest };
+	console.log(
+		`growth per kernel (${newest} added to the ${kernels.length - 1} before it): +${size(growth.bytes)}, +${count(growth.files)} files → ` +
+			`${PLANNED_KERNELS} kernels ≈ ${size(projected.bytes)} in ${count(projected.files)} files (${hostViolations(projected).join('; ') || `fits ${HOST_LIMITS.map((l) => l.host).join(' and ')}`})`,
+	);
 }
-if (!existsSync(join(dist, 'index.html'))) throw new Error(`${dist} has no index.html: pass the output folder of astro build with --dist`);
 
 const server = await serveStatic(dist, values.base);
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, `--remote-debugging-port=${LIGHTHOUSE_PORT}`] });
@@ -94,17 +155,21 @@ for (const [label, path] of [
 	await page.close();
 }
 
-// The island: JS fetched on the first option change, then the option-change latency once warm.
+// The island: what the page fetches as the reader nears step 4 (the runtime draws the form and the
+// files the page leaves out), then the option-change latency once warm.
 {
 	const page = await context.newPage();
 	await page.goto(server.url + EVENT_PAGE, { waitUntil: 'networkidle' });
 	let islandJs = 0;
+	let shard = 0;
 	page.on('response', (r) => {
 		if (r.request().resourceType() === 'script') islandJs += gzipOf(r.url());
+		else if (/\/data\/events\/.+\.json$/.test(r.url())) shard += gzipOf(r.url());
 	});
+	await page.locator('#step-4').scrollIntoViewIfNeeded();
 	await page.locator('input[name="context"][value="portable"]').check();
 	await page.waitForFunction(() => document.querySelector('atlas-event')?.getAttribute('data-highlighted') === 'true');
-	console.log(`island: ${kb(islandJs)} gzip of JS loaded on first interaction (generator, shiki core, C and Makefile grammars, JS regex engine)`);
+	console.log(`island: ${kb(islandJs)} gzip of JS loaded near step 4 (generator, shiki core, C and Makefile grammars, JS regex engine), and the event's data shard: ${kb(shard)} gzip`);
 
 	const latencies: number[] = [];
 	const toggles = ['input[name="context"][value="vmlinux"]', 'input[name="context"][value="portable"]', 'input[name="output"][value="perfbuf"]', 'input[name="output"][value="ringbuf"]', 'input[name="section"][value="tracepoint"]', 'input[name="section"][value="tp"]', 'input[name="pairExit"]', 'input[name="filterComm"]'];

@@ -2,15 +2,17 @@
  * `npm run generate`: writes a buildable eBPF project for one or more tracepoints of a captured kernel
  * (or of the running one), exactly the files the site's download holds. Run with --help for usage.
  */
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import uFuzzy from '@leeoniya/ufuzzy';
-import { listKernelIds, readProvenance, readSnapshot } from '../src/data/store.ts';
+import { DataError, listKernelIds, readProvenance, readSnapshot } from '../src/data/store.ts';
 import { capturedOnFrom } from '../src/lib/generate/captured-on.ts';
 import { companionModule, readCompanionFiles } from '../src/lib/generate/companion-sync.ts';
-import { parseCommandLine, runCli, UsageError } from './lib/cli.ts';
+import { makeDirectory } from '../src/data/system.ts';
+import { shellArguments, showableInShell, shellWord } from '../src/lib/shell/quote.ts';
+import { MAX_NEEDLE_LENGTH, nearest } from '../src/site/nearest.ts';
+import { callerPath, dataFolder, describeError, parseCommandLine, replaceFile, runCli, UsageError } from './lib/cli.ts';
 import { checkProgramName, GenerateError, generateProject, type GeneratorOptions } from '../src/lib/generate/index.ts';
-import type { Event, Snapshot } from '../src/schemas/snapshot.ts';
+import { quoteValue, TRACEFS_NAME, type Event, type Snapshot } from '../src/schemas/snapshot.ts';
 import { captureLiveSnapshot } from './generate/live.ts';
 
 const REPO = resolve(import.meta.dirname, '..');
@@ -33,53 +35,72 @@ Options:
   --section tp|tracepoint
                        SEC("tp/…") (default) or SEC("tracepoint/…"); libbpf treats them alike.
   --output ringbuf|perfbuf|printk
-                       how records reach user space (default ringbuf; kernels before 5.8 get a perf buffer).
-  --pair-exit          pair each syscalls:sys_enter_* with its sys_exit_* and report the return value.
+                       how records reach user space (default ringbuf; kernels before 5.8 get a
+                       perf buffer).
+  --pair-exit          pair each syscalls:sys_enter_* with its sys_exit_* and report the return
+                       value.
   --fields CAT:NAME=F1,F2
                        record only these fields of that event (repeatable; default: all).
   --no-pid-filter      the loader takes no -p PID.
   --no-comm-filter     the loader takes no -c COMM.
   --name NAME          program name (default: from the event).
   --lang zh|en         README language (default zh).
-  --out DIR            where to write (default: ./<program name>). Must be empty or missing unless --force.
-  --force              write into a non-empty DIR, replacing files of the same names.
+  --out DIR            where to write (default: ./<program name>). Must be empty or missing
+                       unless --force.
+  --force              write into a non-empty DIR, replacing files of the same names (a symbolic
+                       link of such a name is replaced, not followed).
   --data DIR           the data directory (default: the repository's data/).
   --list-kernels       print the captured kernels' ids and exit.
-  --sync-companion     rewrite src/lib/generate/companion.ts from companion/ (after editing companion/).
-  --help               show this text.`;
+  --sync-companion     rewrite src/lib/generate/companion.ts from companion/ (after editing
+                       companion/).
+  --help               show this text.
 
-/** Up to five names of `haystack` near `needle` (typos, missing parts, words out of order). */
-function nearest(haystack: string[], needle: string): string[] {
-	const fuzzy = new uFuzzy({ intraMode: 1 });
-	for (const outOfOrder of [0, 1]) {
-		const [idxs, info, order] = fuzzy.search(haystack, needle, outOfOrder);
-		if (info && order && order.length > 0) return order.slice(0, 5).map((i) => haystack[info.idx[i] as number] as string);
-		if (idxs && idxs.length > 0) return idxs.slice(0, 5).map((i) => haystack[i] as string);
-	}
-	return [];
-}
+Relative paths are taken from the folder you run the command in.`;
 
 function loadKernel(dataDir: string, id: string): Snapshot {
 	if (id === 'live') {
+		const captured = listKernelIds(dataDir);
+		if (process.getuid?.() !== 0) {
+			// The default: say so, and name this command (the capture helper's own error names capture).
+			const typed = process.argv.slice(2);
+			const again = typed.filter((a, i, all) => a !== '--kernel' && all[i - 1] !== '--kernel' && !a.startsWith('--kernel='));
+			const showable = typed.every(showableInShell);
+			throw new UsageError(
+				`--kernel live (the default) reads the running kernel's tracefs and BTF, which needs root${showable ? `: run sudo npm run generate -- ${shellArguments(typed)}` : ''}` +
+					(captured.length && showable ? `\nOr generate for a captured kernel, which needs no root: npm run generate -- ${shellArguments([...again, '--kernel', captured.at(-1) as string])} (captured: ${captured.join(', ')})` : ''),
+			);
+		}
 		try {
 			return captureLiveSnapshot();
 		} catch (error) {
-			throw new UsageError(`cannot read the running kernel: ${(error as Error).message}\nOr use a captured kernel: --kernel ${listKernelIds(dataDir).join('|') || '(none captured yet)'}`);
+			throw new UsageError(`cannot read the running kernel: ${(error as Error).message}\nOr use a captured kernel: --kernel ${captured.join('|') || '(none captured yet)'}`);
 		}
 	}
 	const ids = listKernelIds(dataDir);
 	if (!ids.includes(id)) {
 		const near = nearest(ids, id);
 		throw new UsageError(
-			`no captured kernel "${id}" in ${dataDir}.${near.length ? ` Did you mean: ${near.join(', ')}?` : ''} Captured kernels: ${ids.join(', ') || 'none'} (or --kernel live)`,
+			`no captured kernel ${quoteValue(id)} in ${dataDir}.${near.length ? ` Did you mean: ${near.join(', ')}?` : ''} Captured kernels: ${ids.join(', ') || 'none'} (or --kernel live)`,
 		);
 	}
 	return readSnapshot(dataDir, id);
 }
 
-/** Every captured kernel's snapshot, so comments and messages can say where an event exists and where its layout holds. */
-function capturedSnapshots(dataDir: string): Snapshot[] {
-	return listKernelIds(dataDir).map((id) => readSnapshot(dataDir, id));
+/**
+ * Every captured kernel's snapshot, so comments and messages can say where an event exists and where
+ * its layout holds. A damaged one is left out with a warning: it must not stop generating for the others.
+ */
+function capturedSnapshots(dataDir: string, current: Snapshot): Snapshot[] {
+	return listKernelIds(dataDir).flatMap((id) => {
+		if (id === current.provenance.id) return [current];
+		try {
+			return [readSnapshot(dataDir, id)];
+		} catch (error) {
+			if (!(error instanceof DataError)) throw error;
+			console.error(`generate: warning: kernel ${id} left out of the "captured on" notes: ${error.message}`);
+			return [];
+		}
+	});
 }
 
 function parseFields(specs: string[]): Record<string, string[]> {
@@ -99,9 +120,19 @@ function findEvents(snapshot: Snapshot, spec: string): Event[] {
 		const event = byKey.get(key);
 		if (event) return event;
 		const near = nearest([...byKey.keys()], key);
-		const hint = near.length > 0 ? ` Nearest: ${near.join(', ')}.` : ` List them with: grep ${key.split(':').at(-1)} /sys/kernel/tracing/available_events`;
-		throw new UsageError(`kernel ${snapshot.provenance.id} has no event "${key}" (write events as category:name).${hint}`);
+		// The hint is a command the reader may paste: only offer one for a plausible name, and quote it.
+		const name = key.split(':').at(-1) ?? '';
+		const grep = TRACEFS_NAME.test(name) && name.length <= MAX_NEEDLE_LENGTH ? ` List them with: sudo grep ${shellWord(name)} /sys/kernel/tracing/available_events` : '';
+		const hint = near.length > 0 ? ` Nearest: ${near.join(', ')}.` : grep;
+		throw new UsageError(`kernel ${snapshot.provenance.id} has no event ${quoteValue(key)} (write events as category:name).${hint}`);
 	});
+}
+
+/** Refuses an --out that is a file, or a non-empty folder without --force. */
+function checkOutputDir(out: string, force: boolean): void {
+	if (!existsSync(out)) return;
+	if (!statSync(out).isDirectory()) throw new UsageError(`--out ${out} is a file; give a folder that is empty or does not exist yet`);
+	if (readdirSync(out).length > 0 && !force) throw new UsageError(`${out} is not empty; choose another --out, or add --force to replace the project's files in it`);
 }
 
 function choice<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
@@ -127,17 +158,22 @@ function main(): void {
 			lang: { type: 'string' },
 			out: { type: 'string' },
 			force: { type: 'boolean', default: false },
-			data: { type: 'string', default: join(REPO, 'data') },
+			data: { type: 'string' },
 			'list-kernels': { type: 'boolean', default: false },
 			'sync-companion': { type: 'boolean', default: false },
 		},
 		{ positionals: true },
 	);
-	const dataDir = resolve(values.data);
+	const dataDir = dataFolder(values.data, join(REPO, 'data'));
 	if (values['list-kernels']) {
 		for (const id of listKernelIds(dataDir)) {
-			const p = readProvenance(dataDir, id);
-			console.log(`${id}\t${p.release}\t${p.arch}\tcaptured ${p.capturedOn}`);
+			try {
+				const p = readProvenance(dataDir, id);
+				console.log(`${id}\t${p.release}\t${p.arch}\tcaptured ${p.capturedOn}`);
+			} catch (error) {
+				if (!(error instanceof DataError)) throw error;
+				console.log(`${id}\tunreadable: ${error.message}`);
+			}
 		}
 		return;
 	}
@@ -165,20 +201,25 @@ function main(): void {
 	if (language) options.language = language;
 	if (values.name) options.programName = checkProgramName(values.name);
 
+	// A bad --out is refused before the kernels are read.
+	const chosenOut = values.out === undefined ? undefined : callerPath(values.out);
+	if (chosenOut) checkOutputDir(chosenOut, values.force);
 	const snapshot = loadKernel(dataDir, values.kernel);
 	const events = findEvents(snapshot, positionals[0] as string);
 	const byKey = new Map(snapshot.events.map((e) => [`${e.category}:${e.name}`, e]));
 	const project = generateProject(
-		{ kernel: snapshot.provenance, events, lookup: (c, n) => byKey.get(`${c}:${n}`), capturedOn: capturedOnFrom(capturedSnapshots(dataDir)) },
+		{ kernel: snapshot.provenance, events, lookup: (c, n) => byKey.get(`${c}:${n}`), capturedOn: capturedOnFrom(capturedSnapshots(dataDir, snapshot)) },
 		options,
 	);
 
-	const out = resolve(values.out ?? project.programName);
-	if (existsSync(out) && readdirSync(out).length > 0 && !values.force) {
-		throw new UsageError(`${out} is not empty; choose another --out, or add --force to replace the project's files in it`);
+	const out = chosenOut ?? callerPath(project.programName);
+	if (!chosenOut) checkOutputDir(out, values.force);
+	try {
+		makeDirectory(out);
+		for (const f of project.files) replaceFile(join(out, f.path), f.content, f.executable ? 0o755 : 0o644);
+	} catch (error) {
+		throw new UsageError(`cannot write the project to --out ${out}: ${describeError(error)}; choose another folder`);
 	}
-	mkdirSync(out, { recursive: true });
-	for (const f of project.files) writeFileSync(join(out, f.path), f.content, { mode: f.executable ? 0o755 : 0o644 });
 	console.log(`wrote ${project.files.length} files to ${out}: ${project.files.map((f) => f.path).join(', ')}`);
 	for (const note of project.notes) console.log(`note: ${note}`);
 	console.log(`next: cd ${out} && make && sudo ./${project.programName}`);

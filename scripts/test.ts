@@ -7,10 +7,11 @@
  * 2. Mounts tracefs when it is not mounted (as root).
  * 3. Runs vitest over every test file and closes with one "N passed, N failed" line.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AptError, installCommand, installPackages } from './lib/apt.ts';
 import { ensureTracefs } from './lib/tracefs.ts';
 
 /** Debian package → a command (or file) that shows it is installed. */
@@ -23,6 +24,8 @@ const SYSTEM_PACKAGES: Record<string, string> = {
 	make: 'make',
 	'qemu-system-x86': 'qemu-system-x86_64',
 	'busybox-static': '/bin/busybox',
+	dash: 'dash',
+	mksh: 'mksh',
 	cpio: 'cpio',
 	zstd: 'zstd',
 	kmod: 'depmod',
@@ -34,6 +37,7 @@ const SYSTEM_PACKAGES: Record<string, string> = {
 	gcc: 'cc',
 	python3: '/usr/bin/python3',
 	unzip: 'unzip',
+	strace: 'strace',
 };
 
 function isPresent(probe: string): boolean {
@@ -48,17 +52,19 @@ function ensureSystemPackages(): void {
 	if (missing.length === 0) return;
 	const isRoot = process.getuid?.() === 0;
 	const isDebian = existsSync('/etc/debian_version');
-	const command = `apt-get update && apt-get install -y ${missing.join(' ')}`;
 	if (!isRoot || !isDebian) {
-		console.error(`npm test: missing system packages: ${missing.join(', ')}.\nInstall them as root on Debian/Ubuntu with:\n  ${command}`);
+		console.error(`npm test: missing system packages: ${missing.join(', ')}.\nInstall them as root on Debian/Ubuntu with:\n  ${installCommand(missing)}`);
 		process.exit(1);
 	}
 	console.log(`npm test: installing ${missing.join(' ')} with apt-get…`);
-	execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-	execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], {
-		stdio: 'inherit',
-		env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-	});
+	try {
+		// Up to 10 minutes for another apt-get (unattended upgrades after boot) to let go of apt's locks.
+		installPackages(missing, { lockTimeout: 600, log: (line) => console.log(`npm test: ${line}`) });
+	} catch (error) {
+		if (!(error instanceof AptError)) throw error;
+		console.error(`npm test: ${error.message}`);
+		process.exit(1);
+	}
 }
 
 ensureSystemPackages();

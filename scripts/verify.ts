@@ -4,84 +4,95 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { listKernelIds, readProvenance } from '../src/data/store.ts';
 import { writeVerifyResult } from '../src/data/verify.ts';
 import { checksOf, VerifiedContextSchema, type VerifiedContext, type VerifyResult } from '../src/schemas/verify.ts';
 import { verifyKernel } from './verify/run.ts';
-import { fail as failWith, parseCommandLine } from './lib/cli.ts';
+import { callerPath, dataFolder, describeError, parseCommandLine, runCli, UsageError } from './lib/cli.ts';
 
 const HELP = `Usage:
   npm run verify -- --kernel ID [--kernel ID…] [options]
   npm run verify -- --all [options]
 
-For each kernel: generates the program of every event of its snapshot (default options, with the
-portable context and, unless --context says otherwise, the vmlinux.h context too) and the variants
-(paired with sys_exit for every paired syscall, a perf buffer for the built-in events, bpf_printk
-for every event; unless --no-variants), compiles them here, boots that kernel's own Debian package under qemu with the objects and a static loader in its
-initramfs (the snapshot's trace-event modules loaded), loads and attaches every program through the
-kernel's verifier, runs the headline programs (connect paired with its exit, openat, execve,
-sched_process_exec) end to end, and writes data/verify/<id>.json.
+Proves that what the generator writes loads in each captured kernel's own verifier. For each kernel:
+
+  1. generates the program of every event of its snapshot with the default options, in both ctx
+     styles (portable and vmlinux.h), plus the variants the site offers: paired with sys_exit
+     (every paired syscall), a perf buffer (built-in events) and bpf_printk (every event);
+  2. compiles them here with clang, many programs per call;
+  3. boots that kernel's own Debian package under qemu, with the objects, a static loader and the
+     snapshot's trace-event modules in its initramfs;
+  4. loads and attaches every program through that kernel's verifier, and runs the headline
+     programs (connect paired with its exit, openat, execve, sched_process_exec) end to end;
+  5. writes the results to data/verify/<id>.json (npm run report:verify prints them).
 
 Options:
   --kernel ID        a captured kernel (data/kernels/<id>.json); may be repeated
   --all              every captured kernel that came from a Debian package
   --context C        portable, vmlinux or both (default: both)
   --no-variants      verify the default options only
-  --data DIR         data directory (default: data)
+  --data DIR         data directory (default: the repository's data/)
   --work DIR         scratch directory, kept afterwards (default: a temporary one, removed)
   --mirror URL       Debian mirror (default: the one in the system's apt sources)
   --help             show this text
 
-Prints per kernel: events, passed, failed and the time taken. Exits with status 1 when a kernel
+Relative paths are taken from the folder you run the command in. Prints per kernel: events, passed, failed and the time taken. Exits with status 1 when a kernel
 could not be verified (nothing is written for it); failed programs are results, not errors.`;
 
-const fail: (message: string) => never = (message) => failWith('verify', message);
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
+const usage = (message: string): never => {
+	throw new UsageError(message);
+};
 
-const args = parseCommandLine('verify', HELP, {
-	kernel: { type: 'string', multiple: true },
-	all: { type: 'boolean' },
-	context: { type: 'string', default: 'both' },
-	'no-variants': { type: 'boolean' },
-	data: { type: 'string', default: 'data' },
-	work: { type: 'string' },
-	mirror: { type: 'string' },
-}).values;
-const dataDir = resolve(args.data);
-const known = listKernelIds(dataDir);
-if (Boolean(args.all) === Boolean(args.kernel?.length)) fail(`give --kernel ID or --all\n\n${HELP}`);
-const ids = args.all ? known.filter((id) => readProvenance(dataDir, id).source.kind === 'debian') : args.kernel!;
-for (const id of ids) if (!known.includes(id)) fail(`no snapshot for kernel "${id}" in ${dataDir}; captured kernels: ${known.join(', ') || 'none'}`);
-if (ids.length === 0) fail(`no captured Debian kernels in ${dataDir}; capture one with npm run capture -- --debian SUITE`);
-const contexts: VerifiedContext[] = args.context === 'both' ? ['portable', 'vmlinux'] : [VerifiedContextSchema.safeParse(args.context).data ?? fail(`--context is "${args.context}"; use portable, vmlinux or both`)];
+async function main(): Promise<void> {
+	const args = parseCommandLine('verify', HELP, {
+		kernel: { type: 'string', multiple: true },
+		all: { type: 'boolean' },
+		context: { type: 'string', default: 'both' },
+		'no-variants': { type: 'boolean' },
+		data: { type: 'string' },
+		work: { type: 'string' },
+		mirror: { type: 'string' },
+	}).values;
+	const dataDir = dataFolder(args.data, join(REPO, 'data'));
+	const known = listKernelIds(dataDir);
+	if (Boolean(args.all) === Boolean(args.kernel?.length)) throw new UsageError('give --kernel ID or --all (see --help)');
+	const ids = args.all ? known.filter((id) => readProvenance(dataDir, id).source.kind === 'debian') : args.kernel!;
+	for (const id of ids) if (!known.includes(id)) throw new UsageError(`no snapshot for kernel "${id}" in ${dataDir}; captured kernels: ${known.join(', ') || 'none'}`);
+	if (ids.length === 0) throw new UsageError(`no captured Debian kernels in ${dataDir}; capture one with npm run capture -- --debian SUITE`);
+	const contexts: VerifiedContext[] = args.context === 'both' ? ['portable', 'vmlinux'] : [VerifiedContextSchema.safeParse(args.context).data ?? usage(`--context is "${args.context}"; use portable, vmlinux or both`)];
 
-const cacheDir = join(dirname(fileURLToPath(import.meta.url)), '../.cache/kernels');
-const summaries: string[] = [];
-let broken = 0;
-for (const id of ids) {
-	const workDir = args.work ? join(resolve(args.work), id) : mkdtempSync(join(tmpdir(), `atlas-verify-${id}-`));
-	console.log(`verify ${id}`);
-	let result: VerifyResult;
-	try {
-		result = await verifyKernel(id, { dataDir, workDir, cacheDir, contexts, variants: !args['no-variants'], mirror: args.mirror, onProgress: (line) => console.log(`  ${line}`) });
-	} catch (error) {
-		console.error(`verify: ${id}: ${(error as Error).message}\n(work files kept in ${workDir}; data/verify/${id}.json unchanged)`);
-		broken++;
-		continue;
+	const cacheDir = join(REPO, '.cache/kernels');
+	const summaries: string[] = [];
+	let broken = 0;
+	for (const id of ids) {
+		const workDir = args.work ? join(callerPath(args.work), id) : mkdtempSync(join(tmpdir(), `atlas-verify-${id}-`));
+		console.log(`verify ${id}`);
+		let result: VerifyResult;
+		try {
+			result = await verifyKernel(id, { dataDir, workDir, cacheDir, contexts, variants: !args['no-variants'], mirror: args.mirror, onProgress: (line) => console.log(`  ${line}`) });
+		} catch (error) {
+			console.error(`verify: ${id}: ${describeError(error).replace(/\s*\n\s*/g, ' ')} (work files kept in ${workDir}; data/verify/${id}.json unchanged)`);
+			broken++;
+			continue;
+		}
+		const file = writeVerifyResult(dataDir, result);
+		if (!args.work) rmSync(workDir, { recursive: true, force: true });
+		const lines = summarize(result);
+		for (const line of lines) console.log(line);
+		console.log(`  wrote ${file}`);
+		summaries.push(...lines);
 	}
-	const file = writeVerifyResult(dataDir, result);
-	if (!args.work) rmSync(workDir, { recursive: true, force: true });
-	const lines = summarize(result);
-	for (const line of lines) console.log(line);
-	console.log(`  wrote ${file}`);
-	summaries.push(...lines);
+	if (ids.length > 1) {
+		console.log('\nall kernels:');
+		for (const line of summaries) console.log(line);
+	}
+	process.exit(broken ? 1 : 0);
 }
-if (ids.length > 1) {
-	console.log('\nall kernels:');
-	for (const line of summaries) console.log(line);
-}
-process.exit(broken ? 1 : 0);
+
+await runCli('verify', main);
 
 /** The per-kernel figures: per context and variant events, passed, failed (with how many are explained); time; the headline runs. */
 function summarize(r: VerifyResult): string[] {

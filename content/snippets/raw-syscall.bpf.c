@@ -1,4 +1,5 @@
-// Per-syscall events exist only as trace events; raw tracepoints see every syscall through sys_enter.
+// Per-syscall events exist only as trace events; raw_syscalls:sys_enter sees every syscall, as a raw
+// tracepoint (registers) or as a trace event (decoded arguments).
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_helpers.h>
@@ -24,5 +25,14 @@ SEC("tracepoint/syscalls/sys_enter_connect")
 int connect_tp(struct trace_event_raw_sys_enter *ctx)
 {
 	bpf_printk("sys_enter_connect: connect(fd=%ld)", ctx->args[0]);
+	return 0;
+}
+
+SEC("tp/raw_syscalls/sys_enter")
+int connect_raw_syscalls(struct trace_event_raw_sys_enter *ctx)
+{
+	if (ctx->id != NR_CONNECT)
+		return 0;
+	bpf_printk("raw_syscalls:sys_enter: connect(fd=%ld)", ctx->args[0]);
 	return 0;
 }

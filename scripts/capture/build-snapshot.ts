@@ -1,13 +1,14 @@
-/** A raw capture directory (raw.ts) → a validated Snapshot: formats parsed, origins tagged, context structs matched. */
-import { z } from 'zod';
+/**
+ * A raw capture (raw.ts) → a validated Snapshot: formats parsed, origins tagged, context structs
+ * matched. Pure (no Node APIs), so a browser worker can run it on a reader's archive.
+ */
 import { contextStructs } from '../../src/lib/btf/context-structs.ts';
 import { parseBtf } from '../../src/lib/btf/read.ts';
 import { indexStructs, matchContext, type StructIndex } from '../../src/lib/context/match.ts';
 import { parseFormat } from '../../src/lib/format/parse.ts';
-import { compareEvents, SnapshotSchema, type Event, type KernelSource, type Provenance, type Snapshot } from '../../src/schemas/snapshot.ts';
-import { join } from 'node:path';
+import { compareEvents, describeIssues, SnapshotSchema, type Event, type KernelSource, type Provenance, type Snapshot } from '../../src/schemas/snapshot.ts';
 import { ARCHES } from './debian/arch.ts';
-import { formatPath, RAW_FILES, type RawCapture } from './raw.ts';
+import { formatPath, RAW_FILES, type RawCapture } from '../../src/lib/capture/raw.ts';
 
 /** What the raw directory does not say: chosen by the caller. */
 export interface SnapshotInfo {
@@ -34,10 +35,10 @@ export function buildSnapshot(raw: RawCapture, info: SnapshotInfo): Snapshot {
 	let vmlinux: StructIndex | null = null;
 	const modules = new Map<string, StructIndex>();
 	if (raw.btf) {
-		const base = parseBtf(raw.btf.vmlinux, join(raw.dir, RAW_FILES.btf, 'vmlinux'));
+		const base = parseBtf(raw.btf.vmlinux, `${raw.dir}/${RAW_FILES.btf}/vmlinux`);
 		vmlinux = indexStructs('vmlinux', contextStructs(base, 'vmlinux'));
 		for (const [module, bytes] of raw.btf.modules) {
-			const split = parseBtf(bytes, join(raw.dir, RAW_FILES.btf, module), base);
+			const split = parseBtf(bytes, `${raw.dir}/${RAW_FILES.btf}/${module}`, base);
 			modules.set(module, indexStructs(module, contextStructs(split, module)));
 		}
 	}
@@ -71,6 +72,6 @@ export function buildSnapshot(raw: RawCapture, info: SnapshotInfo): Snapshot {
 		events,
 	};
 	const result = SnapshotSchema.safeParse(snapshot);
-	if (!result.success) throw new Error(`the capture in ${raw.dir} does not make a valid snapshot:\n${z.prettifyError(result.error)}`);
+	if (!result.success) throw new Error(`the capture in ${raw.dir} does not make a valid snapshot:\n${describeIssues(result.error, snapshot)}`);
 	return result.data;
 }

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { machine, release } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ensureTracefs } from '../lib/tracefs.ts';
-import { eventOriginsFromKallsyms, formatEventOrigins } from './origins.ts';
+import { eventOriginsFromKallsyms, formatEventOrigins } from '../../src/lib/capture/origins.ts';
 import { formatPath, RAW_FILES } from './raw.ts';
 
 const BTF_DIR = '/sys/kernel/btf';

@@ -87,4 +87,10 @@ describe('data store', () => {
 		expect(() => readSnapshot(dir, 'a-1')).toThrow(/structs\.json: not valid JSON .*git checkout -- /);
 		expect(() => readSnapshot(dir, 'nope')).toThrow(/no snapshot for kernel "nope"; captured kernels: a-1/);
 	});
+
+	it('fails at once, naming the folder, for a data folder that cannot exist (under /proc)', () => {
+		const started = performance.now();
+		expect(() => writeSnapshot('/proc/atlas-data', snapshot('a-1', 0))).toThrow('/proc/atlas-data: cannot write it (no such file or folder); make it writable or choose another --data folder');
+		expect(performance.now() - started).toBeLessThan(5000);
+	});
 });

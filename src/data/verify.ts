@@ -4,11 +4,10 @@
  *
  * The file is JSON with one event per line, so a re-run diffs line by line.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { VerifyResultSchema, type VerifyResult } from '../schemas/verify.ts';
-import { DataError } from './store.ts';
+import { DataError, oneLine, writeDataFiles } from './store.ts';
 
 const verifyDir = (dataDir: string) => join(dataDir, 'verify');
 export const verifyFile = (dataDir: string, id: string) => join(verifyDir(dataDir), `${id}.json`);
@@ -33,22 +32,19 @@ export function readVerifyResult(dataDir: string, id: string): VerifyResult | nu
 		throw new DataError(file, `not valid JSON (${(error as Error).message}); run \`npm run verify -- --kernel ${id}\` again or restore it with git`);
 	}
 	const result = VerifyResultSchema.safeParse(raw);
-	if (!result.success) throw new DataError(file, `does not match its schema:\n${z.prettifyError(result.error)}`);
+	if (!result.success) throw new DataError(file, `does not match its schema: ${oneLine(result.error)}; run \`npm run verify -- --kernel ${id}\` again or restore it with git`);
 	if (result.data.kernel !== id) throw new DataError(file, `holds the results of kernel ${result.data.kernel}, not ${id}`);
 	return result.data;
 }
 
-/** Validates and writes one kernel's results (atomically: a failed write leaves the old file). */
+/** Validates and writes one kernel's results (as one change of data/: a failed write leaves the old file). */
 export function writeVerifyResult(dataDir: string, result: VerifyResult): string {
 	const parsed = VerifyResultSchema.parse(result);
 	const file = verifyFile(dataDir, parsed.kernel);
-	mkdirSync(verifyDir(dataDir), { recursive: true });
 	const { events, headline, ...rest } = parsed;
 	const head = Object.entries(rest).map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`);
 	const list = (items: unknown[]) => (items.length ? `[\n${items.map((x) => JSON.stringify(x)).join(',\n')}\n]` : '[]');
 	const text = `{\n${[...head, `"headline": ${list(headline)}`, `"events": ${list(events)}`].join(',\n')}\n}\n`;
-	const tmp = `${file}.tmp-${process.pid}`;
-	writeFileSync(tmp, text);
-	renameSync(tmp, file);
+	writeDataFiles(dataDir, () => [{ file, text }]);
 	return file;
 }

@@ -98,12 +98,15 @@ export function countOutcomes(verdicts: EventVerdict[], check: CheckName): Count
 /** A headline program run end to end in the VM: loaded by its own generated loader, event triggered, line checked. */
 export const HeadlineRunSchema = z.strictObject({
 	/** The traced event, `category:name`. */
-	event: z.string(),
+	event: z.string().regex(/^[\w.-]+:[\w.-]+$/),
 	/** Paired with its `sys_exit_*` (the generator's pairExit). */
 	pairExit: z.boolean(),
 	context: VerifiedContextSchema,
-	/** The shell command that made the event fire inside the VM. */
-	trigger: z.string(),
+	/**
+	 * The shell command that made the event fire inside the VM; event pages show it as a command to run,
+	 * so it is plain words only: no quotes, $, backticks, ;, |, &, redirections or line breaks.
+	 */
+	trigger: z.string().regex(/^[A-Za-z0-9_./:@%+=,-]+(?: [A-Za-z0-9_./:@%+=,-]+)*$/, { error: (issue) => `trigger ${JSON.stringify(issue.input)} is not a plain command (words of letters, digits and _ . / : @ % + = , -)` }),
 	/** What the line had to show, e.g. `{ pid: "87", comm: "nc", uservaddr: "127.0.0.1:1", ret: "-ECONNREFUSED" }`. */
 	expected: z.record(z.string(), z.string()),
 	/** The line the loader printed for the trigger, or null when it printed none. */

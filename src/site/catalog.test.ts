@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { committedCatalog } from '../../tests/site/data.ts';
 import { compareReleases } from './kernels.ts';
-import { unpackEventData, packEventData, partnerOf } from './event-data.ts';
+import { eventShards, partnerOf, unpackEventData } from './event-data.ts';
+import { SHARD_EVENTS, shardCounts, shardOf } from './shards.ts';
 import { packEventIndex, unpackEventIndex } from './event-index.ts';
 
 describe('catalog of the committed kernels', () => {
@@ -35,14 +36,33 @@ describe('catalog of the committed kernels', () => {
 		}
 	});
 
-	it("packs an event's data for the island and unpacks every kernel's copy unchanged, with its partner", () => {
+	it("spreads every event into one shard of its category, beside its exit partner, and unpacks every kernel's copy unchanged", () => {
+		const shards = eventShards(catalog);
+		const counts = shardCounts(catalog.events);
+		const seen = new Map<string, number>();
+		for (const { category, shard, data } of shards) {
+			expect(data.category).toBe(category);
+			expect(shard).toBeLessThan(counts.get(category)!);
+			for (const name of Object.keys(data.events)) {
+				expect(seen.has(`${category}:${name}`), name).toBe(false);
+				seen.set(`${category}:${name}`, shard);
+				expect(shardOf(name, counts.get(category)!)).toBe(shard);
+			}
+		}
+		expect(seen.size).toBe(catalog.events.length);
 		const e = catalog.find('syscalls', 'sys_enter_openat') ?? catalog.events.find((x) => partnerOf(x.name))!;
 		const partner = partnerOf(e.name)!;
-		const packed = packEventData(e.category, { [e.name]: catalog.versions(e.category, e.name), [partner]: catalog.versions(e.category, partner) });
+		const packed = shards.find((s) => s.category === e.category && s.shard === seen.get(`${e.category}:${e.name}`))!.data;
+		expect(Object.keys(packed.events)).toContain(partner);
 		const data = unpackEventData(JSON.parse(JSON.stringify(packed)));
 		expect(data.versions(e.name)).toEqual(catalog.versions(e.category, e.name));
 		expect(data.versions(partner)).toEqual(catalog.versions(e.category, partner));
-		// Structs are pooled: the syscall struct is stored once however many kernels share it.
-		expect(packed.structs.length).toBeLessThan(2 * catalog.kernels.length);
+		// Structs and format texts that kernels share are stored once.
+		expect(packed.structs.length).toBeLessThan(Object.keys(packed.events).length * catalog.kernels.length);
+		const copies = Object.values(packed.events).reduce((n, perKernel) => n + Object.keys(perKernel).length, 0);
+		expect(packed.formats.length).toBeLessThan(copies);
+		// No shard is much larger than SHARD_EVENTS events, and a large category is split.
+		expect(Math.max(...shards.map((s) => Object.keys(s.data.events).length))).toBeLessThan(3 * SHARD_EVENTS);
+		expect(counts.get('syscalls')).toBeGreaterThan(1);
 	});
 });

@@ -4,6 +4,7 @@
  * an event exists on are a bit mask).
  */
 import type { Catalog } from './catalog.ts';
+import { shardCounts } from './shards.ts';
 
 export interface IndexKernel {
 	id: string;
@@ -23,6 +24,8 @@ export interface IndexEntry {
 export interface EventIndex {
 	kernels: IndexKernel[];
 	categories: string[];
+	/** How many data shards each category's events are spread over (same order as categories; see event-data.ts). */
+	shards: number[];
 	entries: IndexEntry[];
 	/** `category:name` of the events the guides and the home page use (see featured.ts). */
 	featured: ReadonlySet<string>;
@@ -32,6 +35,7 @@ export interface EventIndex {
 export interface PackedEventIndex {
 	kernels: IndexKernel[];
 	categories: string[];
+	shards: number[];
 	modules: string[];
 	events: [number, string, number, number][];
 	/** Positions in `events` of the featured events. */
@@ -52,6 +56,7 @@ export function packEventIndex(catalog: Catalog, featured: readonly string[] = [
 	return {
 		kernels: catalog.kernels.map(({ id, release, arch }) => ({ id, release, arch })),
 		categories: catalog.categories,
+		shards: catalog.categories.map((c) => shardCounts(catalog.events).get(c)!),
 		modules,
 		events: catalog.events.map((e) => [
 			categoryIndex.get(e.category)!,
@@ -69,6 +74,7 @@ export function unpackEventIndex(packed: PackedEventIndex): EventIndex {
 		featured,
 		kernels: packed.kernels,
 		categories: packed.categories,
+		shards: packed.shards,
 		entries: packed.events.map(([category, name, kernels, module]) => ({
 			category: packed.categories[category]!,
 			name,

@@ -3,6 +3,7 @@
  * tracefs is addressed at /sys/kernel/tracing (the mount point since Linux 4.1; older systems
  * reach it through /sys/kernel/debug/tracing). Reading tracefs needs root, reading BTF does not.
  */
+import { shellQuoted, shellWord } from '../lib/shell/quote.ts';
 import type { ContextStruct } from '../schemas/snapshot.ts';
 
 export const TRACEFS = '/sys/kernel/tracing';
@@ -23,17 +24,18 @@ export interface EventCommands {
 }
 
 export function commands(event: { category: string; name: string }): EventCommands {
+	// The schema allows only plain names here; quoting them anyway keeps a page's commands safe to paste.
 	const line = `${event.category}:${event.name}`;
 	return {
-		findEvent: `sudo grep -x '${line}' ${TRACEFS}/available_events`,
+		findEvent: `sudo grep -x ${shellQuoted(line)} ${TRACEFS}/available_events`,
 		expectedLine: line,
-		loadModule: (module) => `sudo modprobe ${module}`,
-		bpftraceList: `sudo bpftrace -l 'tracepoint:${line}'`,
-		catFormat: `sudo cat ${TRACEFS}/events/${event.category}/${event.name}/format`,
+		loadModule: (module) => `sudo modprobe ${shellWord(module)}`,
+		bpftraceList: `sudo bpftrace -l ${shellQuoted(`tracepoint:${line}`)}`,
+		catFormat: `sudo cat ${shellWord(`${TRACEFS}/events/${event.category}/${event.name}/format`)}`,
 		dumpStruct: (struct) => {
 			// A module's types are split BTF on top of vmlinux's: bpftool needs the base to resolve them.
-			const file = struct.btf === 'vmlinux' ? '/sys/kernel/btf/vmlinux' : `/sys/kernel/btf/${struct.btf} base /sys/kernel/btf/vmlinux`;
-			return `bpftool btf dump file ${file} format c | grep -A ${struct.members.length + 1} '^struct ${struct.name} {'`;
+			const file = struct.btf === 'vmlinux' ? '/sys/kernel/btf/vmlinux' : `${shellWord(`/sys/kernel/btf/${struct.btf}`)} base /sys/kernel/btf/vmlinux`;
+			return `bpftool btf dump file ${file} format c | grep -A ${struct.members.length + 1} ${shellQuoted(`^struct ${struct.name} {`)}`;
 		},
 	};
 }

@@ -116,7 +116,8 @@ export async function createCodeHighlighter(grammars: Promise<{ default: Languag
 	});
 	const loaded = new Set(shiki.getLoadedLanguages());
 	const tokenize = (code: string, lang: CodeLang): string => {
-		const lines = shiki.codeToTokensBase(code, { lang, theme: 'atlas' });
+		// No time limit: shiki's default (500 ms a line) left the first line of a cold, busy run uncoloured, and cached it so.
+		const lines = shiki.codeToTokensBase(code, { lang, theme: 'atlas', tokenizeTimeLimit: 0 });
 		let html = '';
 		for (let i = 0; i < lines.length; i++) {
 			if (i > 0) html += '\n';

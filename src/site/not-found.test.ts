@@ -9,3 +9,10 @@ describe('404 suggestions', () => {
 		expect(suggestionQuery('/sys_enter_openat.html', '/')).toBe('sys_enter_openat');
 	});
 });
+
+describe('404 suggestions from hostile paths', () => {
+	it('searches for a malformed escape as typed instead of throwing URIError', () => {
+		expect(suggestionQuery('/events/x/%E0%A4%A', '/')).toBe('E0 A4 A');
+		expect(suggestionQuery('/%', '/')).toBe('');
+	});
+});

@@ -4,6 +4,8 @@
  * the kernel uses (连接 → connect), so a Chinese reader reaches the same events as an English one.
  */
 
+import { MAX_NEEDLE_LENGTH, MAX_TERMS } from './nearest.ts';
+
 /** Words that say "I want to trace something" rather than what: dropped unless nothing else is left. */
 const FILLER = new Set(['trace', 'tracing', 'tracepoint', 'tracepoints', 'event', 'events', 'ebpf', 'bpf', 'how', 'to', 'the', 'a', 'an', 'in', 'of', 'my', 'on', 'with', 'for', 'do', 'i', 'what', 'is', '跟踪', '追踪', '监控', '事件', '如何', '怎么', '怎样']);
 
@@ -75,8 +77,9 @@ function translate(run: string): { word: string; meaning?: string }[] {
 	return out;
 }
 
+/** The query's words, from at most MAX_NEEDLE_LENGTH characters, at most MAX_TERMS of them: uFuzzy compiles them into regular expressions, and a 20,000-character query threw a SyntaxError. */
 export function queryTerms(query: string): QueryTerms {
-	const raw = query.trim().toLowerCase().split(/[\s,，、。？?！!()（）"'“”]+/).filter(Boolean);
+	const raw = query.slice(0, MAX_NEEDLE_LENGTH).trim().toLowerCase().split(/[\s,，、。？?！!()（）"'“”]+/).filter(Boolean);
 	const words: { word: string; meaning?: string }[] = [];
 	for (const token of raw) {
 		// "打开文件open" or "跟踪connect": split Chinese runs from Latin ones.
@@ -86,7 +89,7 @@ export function queryTerms(query: string): QueryTerms {
 		}
 	}
 	const meaningful = words.filter((w) => !FILLER.has(w.word));
-	const kept = meaningful.length > 0 ? meaningful : words;
+	const kept = (meaningful.length > 0 ? meaningful : words).slice(0, MAX_TERMS);
 	return {
 		eventWords: kept.flatMap((w) => (w.meaning ? [w.meaning] : CJK.test(w.word) ? [] : [w.word])),
 		pageTerms: kept.map((w) => (w.meaning ? [w.word, w.meaning] : [w.word])),

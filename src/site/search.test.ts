@@ -66,3 +66,13 @@ describe('event and guide search over the committed kernels and guides', () => {
 		expect(search('验证器').total).toBe(0);
 	});
 });
+
+describe('search with hostile queries', () => {
+	const search = createEventSearch(unpackEventIndex(packEventIndex(committedCatalog())).entries);
+	it('answers a 20,000-character query (it threw SyntaxError) and one of regex syntax', { timeout: 10_000 }, () => {
+		expect(() => search('a'.repeat(20_000))).not.toThrow();
+		expect(() => search('sched_switch '.repeat(2_000))).not.toThrow();
+		expect(() => search('(((*+?[\\')).not.toThrow();
+		expect(search(`sched_process_exec${'x'.repeat(20_000)}`).total).toBe(0);
+	});
+});

@@ -9,7 +9,7 @@ describe('urls', () => {
 			expect(u.home('en')).toBe('/atlas/en/');
 			expect(u.event('zh', 'syscalls', 'sys_enter_connect')).toBe('/atlas/events/syscalls/sys_enter_connect/');
 			expect(u.event('en', 'sched', 'sched_process_exec', '6.1-amd64')).toBe('/atlas/en/events/sched/sched_process_exec/?kernel=6.1-amd64');
-			expect(u.eventData('syscalls', 'sys_enter_connect')).toBe('/atlas/data/events/syscalls/sys_enter_connect.json');
+			expect(u.eventShard('syscalls', 3)).toBe('/atlas/data/events/syscalls/3.json');
 		}
 	});
 

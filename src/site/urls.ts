@@ -27,9 +27,11 @@ export function createUrls(base: string) {
 		eventIndex: () => `${root}data/events.json`,
 		/** Every guide's title, headings and events, for the search dialog. */
 		guideIndex: () => `${root}data/guides.json`,
-		/** One event on every kernel, with everything the event page's island needs. */
-		eventData: (category: string, name: string) => `${root}data/events/${category}/${name}.json`,
+		/** A share of one category's events on every kernel, with everything the event page's island needs (see event-data.ts). */
+		eventShard: (category: string, shard: number) => `${root}data/events/${category}/${shard}.json`,
 		pagefind: () => `${root}pagefind/pagefind.js`,
+		/** public/atlas-capture.sh, served at the site's root. */
+		captureScript: () => `${root}atlas-capture.sh`,
 		/** A file of the companion repository, as plain text. */
 		companionFile: (path: string) => `${root}companion/${path}`,
 		/**

@@ -75,7 +75,7 @@ describe('companion/', () => {
 			expect((await run('make', ['-C', dir])).status).toBe(0);
 			const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', join(dir, 'sched_process_exec')], { encoding: 'utf8' });
 			expect(r.status).toBe(1);
-			expect(r.stderr).toBe('Run this program as root (with sudo): loading BPF programs needs CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN.\n');
+			expect(r.stderr).toBe('Run this program as root (with sudo): it reads the tracepoints under tracefs, which only root may open, and loads BPF programs.\n');
 		});
 
 		it('the loader says when tracefs is not mounted, or the kernel has no BTF (hidden in a private mount namespace)', async () => {

@@ -4,8 +4,8 @@
  * and return value.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,8 +37,8 @@ async function build(events: string[], options: Partial<GeneratorOptions> = {}):
 	return { dir, name: project.programName };
 }
 
-/** Runs the built program until `trigger` is done, then stops it with SIGINT and returns its lines. */
-async function traceWhile(program: { dir: string; name: string }, args: string[], trigger: () => Promise<void>): Promise<string[]> {
+/** Starts the built program and waits until it traces; `stop()` sends SIGINT and returns its lines. */
+async function startTracing(program: { dir: string; name: string }, args: string[]): Promise<{ pid: number; stop(): Promise<string[]> }> {
 	const child: ChildProcess = spawn(join(program.dir, program.name), args, { cwd: program.dir });
 	let stdout = '';
 	let stderr = '';
@@ -55,12 +55,23 @@ async function traceWhile(program: { dir: string; name: string }, args: string[]
 		});
 		child.on('exit', (code) => reject(new Error(`${program.name} exited (${code}) before tracing:\n${stderr}`)));
 	});
+	return {
+		pid: child.pid as number,
+		async stop() {
+			child.kill('SIGINT');
+			const code = await exited;
+			expect(code, `${program.name} should exit cleanly on Ctrl-C:\n${stderr}`).toBe(0);
+			return stdout.split('\n');
+		},
+	};
+}
+
+/** Runs the built program until `trigger` is done, then stops it with SIGINT and returns its lines. */
+async function traceWhile(program: { dir: string; name: string }, args: string[], trigger: () => Promise<void>): Promise<string[]> {
+	const tracing = await startTracing(program, args);
 	await trigger();
 	await new Promise((r) => setTimeout(r, 500)); // the ring buffer is polled every 100 ms
-	child.kill('SIGINT');
-	const code = await exited;
-	expect(code, `${program.name} should exit cleanly on Ctrl-C:\n${stderr}`).toBe(0);
-	return stdout.split('\n');
+	return tracing.stop();
 }
 
 interface Line {
@@ -121,6 +132,108 @@ describe('generated programs built with make and run', () => {
 		expect(records.find((l) => l.pid === refusedPid && l.fields.uservaddr === `127.0.0.1:${closed}`), lines.join('\n')).toMatchObject({ comm: 'bash', fields: { ret: '-ECONNREFUSED' } });
 	});
 
+	/** A python3 program that waits for a line on stdin before it runs `script`; resolves with what it printed as JSON. */
+	function pythonAfterGo(script: string): { pid: number; go: () => Promise<Record<string, number>> } {
+		const child = spawn('python3', ['-c', `import sys\nsys.stdin.readline()\n${script}`], { stdio: ['pipe', 'pipe', 'inherit'] });
+		let out = '';
+		child.stdout?.on('data', (d) => (out += d));
+		const done = new Promise((resolve) => child.on('exit', resolve));
+		return {
+			pid: child.pid as number,
+			go: async () => {
+				child.stdin?.end('go\n');
+				await done;
+				return JSON.parse(out || '{}') as Record<string, number>;
+			},
+		};
+	}
+
+	it('syscalls:sys_enter_accept4, paired by itself: the peer as address:port from the client\'s known port, read at sys_exit', async () => {
+		const program = await build(['syscalls:sys_enter_accept4']);
+		const python = pythonAfterGo(
+			[
+				'import json, socket',
+				"server = socket.socket(); server.bind(('127.0.0.1', 0)); server.listen()",
+				"client = socket.socket(); client.bind(('127.0.0.1', 0))",
+				'client.connect(server.getsockname())',
+				'conn, peer = server.accept()',
+				"print(json.dumps({'client': client.getsockname()[1], 'fd': conn.fileno(), 'listener': server.fileno()}))",
+			].join('\n'),
+		);
+		let sent: Record<string, number> = {};
+		const lines = await traceWhile(program, ['-p', String(python.pid)], async () => {
+			sent = await python.go();
+		});
+		const accepted = parse(lines).filter((l) => l.event === 'sys_enter_accept4');
+		expect(accepted, lines.join('\n')).toHaveLength(1);
+		expect(accepted[0]?.fields).toEqual({
+			fd: String(sent.listener),
+			upeer_sockaddr: `127.0.0.1:${sent.client}`,
+			upeer_addrlen: '16',
+			flags: '0x80000',
+			ret: String(sent.fd),
+		});
+	});
+
+	it('syscalls:sys_enter_accept4 called with NULL address pointers (libuv does): no address to read', async () => {
+		const program = await build(['syscalls:sys_enter_accept4'], { programName: 'accept4_null' });
+		const port = await listeningPort();
+		const lines = await traceWhile(program, ['-p', String(process.pid)], async () => {
+			const socket = connect(port, '127.0.0.1');
+			await new Promise((resolve) => socket.on('close', resolve).on('error', resolve));
+		});
+		const accepted = parse(lines).filter((l) => l.event === 'sys_enter_accept4' && !l.fields.ret?.startsWith('-'));
+		expect(accepted[0]?.fields, lines.join('\n')).toMatchObject({ upeer_sockaddr: '(none)', upeer_addrlen: '0' });
+	});
+
+	it('syscalls:sys_enter_write: exactly count bytes of a longer buffer, NULs escaped; a long one cut at the cap with its length', async () => {
+		const program = await build(['syscalls:sys_enter_write'], { stringSize: 64 });
+		const python = pythonAfterGo(
+			[
+				'import ctypes, json, os',
+				'libc = ctypes.CDLL(None)',
+				"fd = os.open('/dev/null', os.O_WRONLY)",
+				"libc.write(fd, b'ab\\x00\\x01SECRET', 4)",
+				"libc.write(fd, b'x' * 300, 300)",
+				"print(json.dumps({'fd': fd}))",
+			].join('\n'),
+		);
+		let sent: Record<string, number> = {};
+		const lines = await traceWhile(program, ['-p', String(python.pid)], async () => {
+			sent = await python.go();
+		});
+		const writes = parse(lines).filter((l) => l.event === 'sys_enter_write' && l.fields.fd === String(sent.fd));
+		expect(writes.map((l) => l.fields), lines.join('\n')).toEqual([
+			{ fd: String(sent.fd), buf: '"ab\\x00\\x01"', count: '4' },
+			{ fd: String(sent.fd), buf: `"${'x'.repeat(64)}"`, count: '300' },
+		]);
+		expect(lines.join('\n')).toContain(`buf="${'x'.repeat(64)}"...(300 bytes) count=300`);
+		expect(lines.join('\n')).not.toContain('SECRET');
+	});
+
+	it('syscalls:sys_enter_read, paired by itself: the bytes the kernel put in the buffer, as many as read returned', async () => {
+		const program = await build(['syscalls:sys_enter_read']);
+		const path = join(work, 'read-by-python.bin');
+		writeFileSync(path, Buffer.from('hello\0world'));
+		const python = pythonAfterGo(
+			[
+				'import json, os',
+				`fd = os.open(${JSON.stringify(path)}, os.O_RDONLY)`,
+				'data = os.read(fd, 100)',
+				"print(json.dumps({'fd': fd, 'read': len(data)}))",
+			].join('\n'),
+		);
+		let got: Record<string, number> = {};
+		const lines = await traceWhile(program, ['-p', String(python.pid)], async () => {
+			got = await python.go();
+		});
+		// fd numbers are reused while python starts; the file is read with a count of 100.
+		const reads = parse(lines).filter((l) => l.event === 'sys_enter_read' && l.fields.fd === String(got.fd) && l.fields.count === '100');
+		expect(got.read).toBe(11);
+		expect(reads.length, lines.join('\n')).toBe(1);
+		expect(reads[0]?.fields).toEqual({ fd: String(got.fd), buf: '"hello\\x00world"', count: '100', ret: '11' });
+	});
+
 	it('syscalls:sys_enter_openat: the path opened and AT_FDCWD', async () => {
 		const program = await build(['syscalls:sys_enter_openat']);
 		const path = join(work, 'opened-by-cat.txt');
@@ -158,12 +271,30 @@ describe('generated programs built with make and run', () => {
 		});
 	});
 
-	it('sched:sched_process_exec with bpf_printk: the loader copies its trace_pipe line', async () => {
-		const program = await build(['sched:sched_process_exec'], { output: 'printk', programName: 'exec_printk' });
-		let pid = 0;
-		const lines = await traceWhile(program, ['-c', 'echo'], async () => {
-			pid = await runCommand('bash', ['-c', 'exec /bin/echo atlas-e2e-marker']);
-		});
-		expect(lines.some((l) => l.includes(`sched_process_exec: filename=/bin/echo pid=${pid} old_pid=${pid}`)), lines.join('\n')).toBe(true);
+	it('sched:sched_process_exec with bpf_printk: the loader copies its own lines and takes none from other readers', async () => {
+		const exec = await build(['sched:sched_process_exec'], { output: 'printk', programName: 'exec_printk' });
+		const fork = await build(['sched:sched_process_fork'], { output: 'printk', programName: 'fork_printk', filterComm: false, filterPid: false });
+		// Another bpf_printk program, and a reader of the shared trace_pipe, at the same time.
+		const forkTracing = await startTracing(fork, []);
+		const shared = spawn('cat', ['/sys/kernel/tracing/trace_pipe']);
+		let sharedText = '';
+		shared.stdout.on('data', (d) => (sharedText += d));
+		const execTracing = await startTracing(exec, ['-c', 'echo']);
+		const pid = await runCommand('bash', ['-c', 'exec /bin/echo atlas-e2e-marker']);
+		await new Promise((r) => setTimeout(r, 1_000));
+		const execLines = await execTracing.stop();
+		const forkLines = await forkTracing.stop();
+		shared.kill();
+		const execLine = `sched_process_exec: filename=/bin/echo pid=${pid} old_pid=${pid}`;
+		expect(execLines.some((l) => l.includes(execLine)), execLines.join('\n')).toBe(true);
+		// Each loader prints only its own program's lines ...
+		expect(execLines.filter((l) => l.includes('bpf_trace_printk:') && !l.includes('sched_process_exec')), execLines.join('\n')).toEqual([]);
+		expect(forkLines.some((l) => l.includes('sched_process_fork')), forkLines.join('\n')).toBe(true);
+		expect(forkLines.filter((l) => l.includes('sched_process_exec:')), forkLines.join('\n')).toEqual([]);
+		// ... and the shared trace_pipe still got the line the exec loader printed: nothing was taken from it.
+		expect(sharedText.includes(execLine), sharedText.slice(-2000)).toBe(true);
+		// The loaders removed their trace instances.
+		const instances = readdirSync('/sys/kernel/tracing/instances');
+		expect(instances.filter((i) => i === `tracepoint_atlas_${execTracing.pid}` || i === `tracepoint_atlas_${forkTracing.pid}`)).toEqual([]);
 	});
 });

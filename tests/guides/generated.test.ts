@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { GeneratedProject } from '../../src/lib/generate/index.ts';
 import { parseEventRef } from '../../src/components/guide/frontmatter.ts';
 import {
-	CONNECT_RUN, connectLine, generateNewerLayout, generatePreset, makeOutput, NEWER_LAYOUT, newerLayoutField, OPENAT_RUN, PRESETS, TROUBLES, type PresetName,
+	CONNECT_OUTCOME, CONNECT_RUN, connectLine, generateConnectOutcome, generateNewerLayout, generateOldLayout, generatePreset, makeOutput, NEWER_LAYOUT, newerLayoutField, OLD_LAYOUT, oldLayoutLine, OPENAT_RUN, PRESETS, QUICK_LOOK, TROUBLES, type PresetName,
 } from '../../src/components/guide/presets.ts';
 import { ensureTracefs } from '../../scripts/lib/tracefs.ts';
 import { requireRoot, requireTool } from './bpf-toolchain.ts';
@@ -136,6 +136,52 @@ describe('the guides\' generated programs', () => {
 		}
 	}, 120_000);
 
+	it('connect step 0: the bpftrace one-liner prints the refused client\'s line', async () => {
+		requireTool('bpftrace', 'bpftrace');
+		const script = /-e '(.*)'$/.exec(QUICK_LOOK.command)?.[1] as string;
+		const bpftrace = spawn('bpftrace', ['-e', script]);
+		let out = '';
+		let err = '';
+		bpftrace.stdout.on('data', (d: Buffer) => (out += d.toString()));
+		bpftrace.stderr.on('data', (d: Buffer) => (err += d.toString()));
+		const exited = new Promise((r) => bpftrace.on('exit', r));
+		try {
+			for (let i = 0; i < 600 && !out.includes('Attaching 1 probe'); i++) await new Promise((r) => setTimeout(r, 100));
+			expect(out, err).toContain('Attaching 1 probe...');
+			const pid = await runCommand(CONNECT_RUN.clients[1].command, root);
+			await new Promise((r) => setTimeout(r, 1000));
+			bpftrace.kill('SIGINT');
+			await exited;
+			expect(out.split('\n'), err).toContain(QUICK_LOOK.line(String(pid)));
+		} finally {
+			if (bpftrace.exitCode === null) bpftrace.kill();
+		}
+	}, 120_000);
+
+	it('connect: a non-blocking connect returns -EINPROGRESS, and sock:inet_sock_set_state in the same program gives the outcome', async () => {
+		const project = generateConnectOutcome('zh');
+		const dir = projectDir(project.programName, project);
+		const built = await make(dir);
+		expect(built.status, built.stderr).toBe(0);
+		const tracer = await startTracer(dir, project.programName, []);
+		const server = spawn('sh', ['-c', `exec ${CONNECT_RUN.server}`], { stdio: 'ignore' });
+		try {
+			await waitForPort(8080);
+			const pids: number[] = [];
+			for (const client of CONNECT_OUTCOME.clients) pids.push(await runCommand(client.command, dir));
+			await stop(tracer.child);
+			const lines = tracer.output().split('\n');
+			CONNECT_OUTCOME.clients.forEach((client, i) => {
+				const ofClient = lines.filter((l) => l.split(/\s+/)[1] === String(pids[i]));
+				expect(ofClient.some((l) => l.endsWith(client.connectLine)), `${client.connectLine} for pid ${pids[i]} in:\n${ofClient.join('\n')}`).toBe(true);
+				expect(lines.some((l) => l.endsWith(client.stateLine)), `${client.stateLine} in:\n${tracer.output().slice(-3000)}`).toBe(true);
+			});
+		} finally {
+			server.kill();
+			if (tracer.child.exitCode === null) tracer.child.kill();
+		}
+	}, 120_000);
+
 	it('openat: prints the open of /etc/hostname by cat', async () => {
 		const { dir, project } = built.get('openat')!;
 		const tracer = await startTracer(dir, project.programName, OPENAT_RUN.filter.split(' '));
@@ -177,6 +223,33 @@ describe('the guides\' generated programs', () => {
 			expect(withVmlinux!.make.status, withVmlinux!.make.stderr).toBe(0);
 			expect(run.stderr).not.toContain(TROUBLES.newerLayoutAttach.message);
 		}
+	}, 120_000);
+
+	it('context-types step 5: a struct declared from 5.10\'s sched_wakeup fails to attach reading past the record, and misreads a moved field inside it', async () => {
+		const { category, name } = parseEventRef(OLD_LAYOUT.event);
+		const live = readFileSync(join(ensureTracefs(), 'events', category, name, 'format'), 'utf8');
+		expect(live, 'this kernel should have the newer layout the guide describes (target_cpu at 32, the record ending at 36)').toMatch(/int target_cpu;\toffset:32;\tsize:4;/);
+		const [pastEnd, inside] = await Promise.all(
+			(['target_cpu', 'success'] as const).map(async (field) => {
+				const project = generateOldLayout(field, 'zh');
+				const dir = projectDir(project.programName, project);
+				return { dir, project, make: await make(dir) };
+			}),
+		);
+		for (const p of [pastEnd!, inside!]) expect(p.make.status, p.make.stderr).toBe(0);
+		expect(TROUBLES.oldLayoutAttach.command).toBe(`sudo ./${pastEnd!.project.programName}`);
+		const refused = spawnSync('sh', ['-c', `timeout -s INT 5 ./${pastEnd!.project.programName}`], { cwd: pastEnd!.dir, encoding: 'utf8' });
+		expect(refused.stderr).toContain(TROUBLES.oldLayoutAttach.message);
+
+		const tracer = await startTracer(inside!.dir, inside!.project.programName, []);
+		const pids: number[] = [];
+		for (const r of OLD_LAYOUT.run) pids.push(await runCommand(r.command, inside!.dir));
+		await stop(tracer.child);
+		OLD_LAYOUT.run.forEach((r, i) => {
+			const lines = tracer.output().split('\n').filter((l) => l.includes(`sched_wakeup comm="sleep" pid=${pids[i]} `));
+			expect(lines.length, `no wakeup of sleep (pid ${pids[i]}) in:\n${tracer.output().slice(-3000)}`).toBeGreaterThan(0);
+			for (const line of lines) expect(line.endsWith(oldLayoutLine(r.cpu, String(pids[i]))), line).toBe(true);
+		});
 	}, 120_000);
 
 	it('no BTF: make stops and says to use the portable context', async () => {

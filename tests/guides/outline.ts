@@ -55,6 +55,9 @@ export const COMMAND_COMPONENTS = new Set([
 	'BuildCommands',
 	'RunConnect',
 	'RunOpenat',
+	'OldLayoutRun',
+	'QuickLook',
+	'ConnectOutcome',
 	'Trouble',
 ]);
 

@@ -30,9 +30,15 @@ export interface StaticServer {
 export async function serveStatic(dir: string, base = '/'): Promise<StaticServer> {
 	const root = base.endsWith('/') ? base : `${base}/`;
 	const server: Server = createServer((req, res) => {
-		const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+		const raw = new URL(req.url ?? '/', 'http://x').pathname;
+		let path: string | null = null;
+		try {
+			path = decodeURIComponent(raw);
+		} catch {
+			// A malformed escape (`%E0%A4%A`) names no file: the 404 page, as a static host answers.
+		}
 		let file: string | null = null;
-		if (path.startsWith(root) || `${path}/` === root) {
+		if (path !== null && (path.startsWith(root) || `${path}/` === root)) {
 			const rel = normalize(path.slice(root.length)).replace(/^(\.\.(\/|$))+/, '');
 			const candidate = join(dir, rel);
 			if (existsSync(candidate) && statSync(candidate).isDirectory()) {

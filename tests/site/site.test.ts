@@ -5,13 +5,16 @@
  * search must land where src/site/search-queries.ts says.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listKernelIds, readProvenance } from '../../src/data/store.ts';
 import { listVerifiedKernels, readVerifyResult } from '../../src/data/verify.ts';
+import { nearestKernel } from '../../src/lib/capture/nearest.ts';
 import { num, strings } from '../../src/site/i18n.ts';
+import { shardOf } from '../../src/site/shards.ts';
 import { readingTests } from './reading.ts';
 import { launchChromium } from './browser.ts';
 import { buildSite } from './build.ts';
@@ -52,11 +55,34 @@ describe('the site in Chromium', () => {
 	const urlMatches = (page: Page, pattern: RegExp) => page.waitForFunction((source) => new RegExp(source).test(location.href), pattern.source);
 	const code = (page: Page, step: number) => page.locator(`[data-step-files="${step}"] .code-file pre code`).first().textContent();
 
-	it('shows an event page without JavaScript: seven steps and the default program', async () => {
+	it('shows an event page without JavaScript: seven steps, the default BPF program and how to get the rest', async () => {
 		const page = await open('events/syscalls/sys_enter_connect/', { javaScriptEnabled: false });
 		await expect(page.locator('h1').textContent()).resolves.toContain('sys_enter_connect');
 		await expect(page.locator('.step-title').count()).resolves.toBe(7);
 		await expect(code(page, 4)).resolves.toContain('SEC("tp/syscalls/sys_enter_connect")');
+		await expect(page.locator('#fields tbody tr').count()).resolves.toBeGreaterThan(2);
+		// The loader is not in the page: step 5 names the command that writes the whole project.
+		await expect(page.locator('[data-step-files="5"] .code-file').count()).resolves.toBe(0);
+		await expect(page.locator('[data-step-files="5"]').textContent()).resolves.toMatch(/npm run generate -- syscalls:sys_enter_connect --kernel \S+ --out/);
+		await page.close();
+	});
+
+	it('draws the options, the header, the loader and the README from the shared shard as the reader nears them', async () => {
+		const page = await open('events/syscalls/sys_enter_connect/');
+		const shards: string[] = [];
+		page.on('request', (r) => {
+			if (/\/data\/events\//.test(r.url())) shards.push(new URL(r.url()).pathname);
+		});
+		await page.locator('#step-5').scrollIntoViewIfNeeded();
+		await expect(code(page, 5)).resolves.toContain('ring_buffer__new');
+		await page.waitForFunction(() => document.querySelectorAll('[data-step-files="4"] .code-file').length === 2);
+		await page.waitForFunction(() => document.querySelectorAll('[data-step-files="6"] .code-file').length > 0);
+		await expect(page.locator('input[name="context"][value="vmlinux"]').isChecked()).resolves.toBe(true);
+		await page.waitForFunction(() => document.querySelectorAll('[data-step-files="4"] pre code .k').length > 10);
+		// One shard of the category, holding the event and its sys_exit partner, is all the page fetched.
+		expect(shards).toHaveLength(1);
+		expect(shards[0]).toMatch(/^\/atlas\/data\/events\/syscalls\/\d+\.json$/);
+		expect((page as Page & { errors: string[] }).errors).toEqual([]);
 		await page.close();
 	});
 
@@ -168,10 +194,46 @@ describe('the site in Chromium', () => {
 
 	readingTests(() => ({ server, browser, data, siteDir }));
 
-	it('writes the Pagefind index, the per-event data the island fetches and the companion files pages link to', () => {
+	it('points a pasted uname -r to the nearest captured kernel, and serves the capture script at the site root', async () => {
+		const page = await open('en/kernels/');
+		const kernels = listKernelIds(data).map((id) => readProvenance(data, id));
+		for (const pasted of ['6.8.0-45-generic', 'Linux pi 6.6.31+rpt-rpi-v8 #1 SMP PREEMPT aarch64 GNU/Linux', '5.4.0-1']) {
+			const expected = nearestKernel(pasted, kernels);
+			if (!expected.ok) throw new Error(`no nearest kernel for ${pasted} in the fixture data`);
+			await page.fill('#nearest-release', pasted);
+			await page.click('.nearest-form button');
+			const link = page.locator('.nearest-result a');
+			await expect(link.textContent(), pasted).resolves.toBe(expected.kernel.id);
+			await expect(link.getAttribute('href')).resolves.toBe(`${BASE}en/kernels/${expected.kernel.id}/`);
+			await expect(page.locator('.nearest-result').textContent()).resolves.toContain(strings('en').nearestRelation(expected.relation, expected.releasesApart));
+		}
+		const hostile = '<img src=x onerror=alert(1)>';
+		await page.fill('#nearest-release', hostile);
+		await page.click('.nearest-form button');
+		await expect(page.locator('.nearest-result').textContent()).resolves.toBe(strings('en').nearestNoVersion(hostile));
+		await expect(page.locator('.nearest-result img').count()).resolves.toBe(0);
+		await expect(page.locator('code[data-script-href]').textContent()).resolves.toBe(`curl -fLO ${server.url}atlas-capture.sh && sudo sh atlas-capture.sh`);
+		const served = await fetch(`${server.url}atlas-capture.sh`);
+		expect(served.status).toBe(200);
+		expect(await served.text()).toBe(readFileSync(new URL('../../public/atlas-capture.sh', import.meta.url), 'utf8'));
+		expect((page as Page & { errors: string[] }).errors).toEqual([]);
+		await page.close();
+	});
+
+	it('writes the Pagefind index, the event shards the island fetches and the companion files pages link to', () => {
 		expect(existsSync(join(siteDir, 'pagefind', 'pagefind.js'))).toBe(true);
 		for (const file of ['Makefile', 'tp_helpers.h', '.gitignore']) expect(existsSync(join(siteDir, 'companion', file)), file).toBe(true);
-		const data = JSON.parse(readFileSync(join(siteDir, 'data', 'events', 'syscalls', 'sys_enter_connect.json'), 'utf8')) as { events: object };
-		expect(Object.keys(data.events).sort()).toEqual(['sys_enter_connect', 'sys_exit_connect']);
+		const index = JSON.parse(readFileSync(join(siteDir, 'data', 'events.json'), 'utf8')) as { categories: string[]; shards: number[]; events: [number, string][] };
+		const names = (category: string) => index.events.filter(([c]) => index.categories[c] === category).map(([, n]) => n);
+		for (const category of ['sched', 'syscalls']) {
+			const count = index.shards[index.categories.indexOf(category)]!;
+			const held = readdirSync(join(siteDir, 'data', 'events', category)).flatMap((file) => {
+				const shard = JSON.parse(readFileSync(join(siteDir, 'data', 'events', category, file), 'utf8')) as { events: object };
+				return Object.keys(shard.events).map((name) => [name, file] as const);
+			});
+			// Every event of the category in exactly one of its shards, the one its name hashes to.
+			expect(held.map(([n]) => n).sort()).toEqual(names(category).sort());
+			for (const [name, file] of held) expect(file, name).toBe(`${shardOf(name, count)}.json`);
+		}
 	});
 });

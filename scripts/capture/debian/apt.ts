@@ -24,9 +24,30 @@ export interface Archive {
 	keyring: string;
 }
 
+/**
+ * A suite name as Debian spells them (bookworm, sid, stable, bookworm-backports, …). It becomes a
+ * folder of the cache and a word of the sources list, so nothing else may pass: no `/`, `..`, space or newline.
+ */
+export function checkSuite(suite: string): string {
+	if (!/^[a-z][a-z0-9-]{0,39}$/.test(suite)) throw new Error(`--debian ${JSON.stringify(suite)} is not a Debian suite name; use a codename or alias such as bookworm, trixie, sid or stable`);
+	return suite;
+}
+
+/** A mirror URL, which becomes a word of the sources list: http(s) or file, with nothing apt would read as another word or option. */
+export function checkMirror(mirror: string): string {
+	let url: URL | null = null;
+	try {
+		url = new URL(mirror);
+	} catch {}
+	if (!url || !['http:', 'https:', 'file:'].includes(url.protocol) || /[\s\[\]"']/.test(mirror)) {
+		throw new Error(`--mirror ${JSON.stringify(mirror)} is not a mirror URL; give one like http://<host>/debian (http, https or file, no spaces)`);
+	}
+	return mirror;
+}
+
 /** The archive to use: `mirror` when given, else the Debian archive in the system's apt sources. */
 export function findArchive(mirror?: string): Archive {
-	if (mirror) return { uri: mirror, keyring: requireKeyring(DEFAULT_KEYRING, '--mirror') };
+	if (mirror) return { uri: checkMirror(mirror), keyring: requireKeyring(DEFAULT_KEYRING, '--mirror') };
 	const sources: AptSource[] = [];
 	const files: string[] = [];
 	if (existsSync(APT_SOURCES_DIR)) {
@@ -66,7 +87,7 @@ export interface AptRoot {
 
 /** Creates (or reuses) the apt root and refreshes its package lists from the archive. */
 export async function prepareAptRoot(cacheDir: string, suite: string, arch: ArchProfile, archive: Archive): Promise<AptRoot> {
-	const dir = join(cacheDir, 'apt', `${suite}-${arch.debian}`);
+	const dir = join(cacheDir, 'apt', `${checkSuite(suite)}-${arch.debian}`);
 	for (const sub of ['lists/partial', 'archives/partial', 'parts']) mkdirSync(join(dir, sub), { recursive: true });
 	const sourcesList = join(dir, 'sources.list');
 	writeFileSync(sourcesList, `deb [arch=${arch.debian} signed-by=${archive.keyring}] ${archive.uri} ${suite} main\n`);

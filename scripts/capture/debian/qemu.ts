@@ -78,6 +78,9 @@ export function boot(spec: BootSpec): Promise<Extract<InitMessage, { kind: 'done
 	];
 	return new Promise((resolve, reject) => {
 		const qemu = spawn(spec.arch.qemuBinary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+		// A command that ends (a failure, or a signal it handles) takes its VM with it.
+		const killOnExit = () => qemu.kill('SIGKILL');
+		process.on('exit', killOnExit);
 		const log = createWriteStream(spec.consoleLog);
 		const tail: string[] = [];
 		let partial = '';
@@ -121,6 +124,7 @@ export function boot(spec: BootSpec): Promise<Extract<InitMessage, { kind: 'done
 			reject(new Error(`cannot start ${spec.arch.qemuBinary}: ${error.message}`));
 		});
 		qemu.on('close', (code, signal) => {
+			process.off('exit', killOnExit);
 			clearTimeout(watchdog);
 			if (partial) onLine(partial);
 			log.end();

@@ -1,8 +1,8 @@
 /**
  * `<atlas-event>`: the small part of an event page's script that loads with the page. It copies
  * and downloads single files on its own; everything that needs the generator or the event's data
- * (switching kernel, changing options, the zip) loads event-runtime.ts on first use, and starts
- * loading it as soon as the reader reaches for a control.
+ * (the options form and the files the page leaves out, switching kernel, changing options, the zip)
+ * loads event-runtime.ts on first use: when the reader nears step 4 or reaches for a control.
  */
 import { spyContents } from '../toc-spy.ts';
 import { addCopyButtons, codeOfCopyButton, copyText } from './copy-buttons.ts';
@@ -113,6 +113,21 @@ export class AtlasEvent extends HTMLElement {
 		const rememberedHere = remembered && !params.has('kernel') && remembered !== this.dataset.kernel && this.querySelector(`.kp[data-kernel="${CSS.escape(remembered)}"]:not([aria-disabled="true"])`);
 		if (rememberedHere) void this.runtime().then((r) => r.setKernel(remembered!));
 		else if (params.size > 0) warm();
+
+		// The page holds only the BPF program, as plain text: the form, the colours and the other files
+		// are drawn as the reader nears the generator's steps (or jumps to one).
+		const steps = [...this.querySelectorAll('#step-4, #step-5, #step-6, #step-7')];
+		if (steps.length) {
+			const observer = new IntersectionObserver(
+				(entries) => {
+					if (!entries.some((e) => e.isIntersecting)) return;
+					observer.disconnect();
+					void this.runtime().then((r) => r.showFiles());
+				},
+				{ rootMargin: '100% 0px' },
+			);
+			for (const step of steps) observer.observe(step);
+		}
 	}
 }
 

@@ -1,8 +1,10 @@
 /**
- * An event page's interactive half, loaded on first use: fetches the event's data (every kernel's
- * copy, data/events/<category>/<name>.json), redraws the kernel-dependent steps when the reader
- * picks a kernel, regenerates and re-highlights the code on every option change, keeps kernel and
- * options in the URL, and builds the project zip. It renders with the same views as the build.
+ * An event page's interactive half, loaded on first use: fetches the shard holding the event's data
+ * (every kernel's copy, data/events/<category>/<shard>.json, shared with other events' pages),
+ * draws the options form and the generated files the page leaves out, redraws the kernel-dependent
+ * steps when the reader picks a kernel, regenerates and re-highlights the code on every option
+ * change, keeps kernel and options in the URL, and builds the project zip. It renders with the same
+ * views as the build.
  */
 import { unpackEventData, type EventData, type PackedEventData } from '../../site/event-data.ts';
 import { defaultPlan, generate, generatorInput, portableContext, type Generated } from '../../site/generator-input.ts';
@@ -12,6 +14,7 @@ import { strings, type Lang } from '../../site/i18n.ts';
 import type { Event } from '../../schemas/snapshot.ts';
 import { defaultPageOptions, readOptions, writeOptions, type PageOptions } from '../../site/options-query.ts';
 import { programNameProblem } from '../../site/program-name.ts';
+import { shardOf } from '../../site/shards.ts';
 import { createUrls } from '../../site/urls.ts';
 import { codePanel, shownFiles, stepOfFile, type GeneratedFile } from '../../site/views/code-files.ts';
 import { buildCommands, optionsForm, runView, type VerifiedLine } from '../../site/views/generator.ts';
@@ -32,18 +35,26 @@ export async function createRuntime(root: HTMLElement) {
 	// The highlighter loads alongside the data; until it is there code shows plain.
 	let highlighter: Highlighter | null = null;
 	const highlighterReady = createCodeHighlighter(ISLAND_GRAMMARS()).then((h) => (highlighter = h));
-	/** Each event's JSON (with its exit partner), fetched once: the page's own, and those added to the program. */
+	/** Each shard fetched once: the page's own, and those of events added to the program. */
 	const loaded = new Map<string, Promise<EventData>>();
-	const load = (key: string) => {
-		let data = loaded.get(key);
+	/** The page knows its category's shard count; other categories' counts are in the search index. */
+	const shardsOf = async (c: string): Promise<number> => {
+		if (c === category) return Number(root.dataset.shards);
+		const { index } = await loadEventSearch(urls.eventIndex());
+		const count = index.shards[index.categories.indexOf(c)];
+		if (count === undefined) throw new Error(`no category ${c} in ${urls.eventIndex()}`);
+		return count;
+	};
+	const load = async (key: string) => {
+		const [c, n] = key.split(':') as [string, string];
+		const url = urls.eventShard(c, shardOf(n, await shardsOf(c)));
+		let data = loaded.get(url);
 		if (!data) {
-			const [c, n] = key.split(':') as [string, string];
-			const url = urls.eventData(c, n);
 			data = fetch(url).then(async (r) => {
 				if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
 				return unpackEventData((await r.json()) as PackedEventData);
 			});
-			loaded.set(key, data);
+			loaded.set(url, data);
 		}
 		return data;
 	};
@@ -213,10 +224,11 @@ export async function createRuntime(root: HTMLElement) {
 	}
 
 	await loadAdded();
-	const changed = kernel.id !== defaultKernel || params.size > 0;
+	// The page carries no form (it needs this script): draw it now. The files the page leaves out
+	// come with showFiles(), or now when the link asks for another kernel or other options.
 	if (kernel.id !== defaultKernel) renderKernel();
-	else if (changed) renderForm();
-	if (changed) renderCode();
+	else renderForm();
+	if (kernel.id !== defaultKernel || params.size > 0) renderCode();
 	// Once the highlighter is there, colour whatever was drawn plain.
 	void highlighterReady.then(() => {
 		if (kernel.id !== defaultKernel) renderKernel();
@@ -227,6 +239,10 @@ export async function createRuntime(root: HTMLElement) {
 	});
 
 	return {
+		/** Draws every generated file (the page holds only the BPF program), once. */
+		showFiles(): void {
+			if (!generated) renderCode();
+		},
 		async setKernel(id: string): Promise<void> {
 			const next = data.kernels.find((k) => k.id === id);
 			if (!next || !data.event(name, id) || next.id === kernel.id) return;

@@ -6,6 +6,7 @@
 import { loadCatalog } from '../../site/data.ts';
 import { memberDeclaration } from '../../lib/btf/context-structs.ts';
 import { isKernelCopy } from '../../lib/generate/plan.ts';
+import { syscallArgRoles, syscallOf } from '../../lib/generate/syscall-roles.ts';
 import type { ContextStruct, Event, Provenance } from '../../schemas/snapshot.ts';
 import { parseEventRef } from './frontmatter.ts';
 
@@ -88,4 +89,23 @@ export function stringCopyEventCount(kernelId?: string): number {
 		.filter((e) => e.kernels.includes(kernel.id) && e.category === 'syscalls')
 		.map((e) => catalog.event(kernel.id, e.category, e.name)!)
 		.filter((event) => event.format.fields.some((f) => isKernelCopy(event, f))).length;
+}
+
+/**
+ * Kernel copies (`__<argument>_val`) of a kernel's sys_enter_* events that copy a sized buffer rather than a
+ * string (write's `buf`, which comes with `count`): `write.__buf_val`, sorted. They are byte arrays, not C strings.
+ */
+export function bufferCopies(kernelId?: string): string[] {
+	const kernel = guideKernel(kernelId);
+	const catalog = loadCatalog();
+	return catalog.events
+		.filter((e) => e.kernels.includes(kernel.id) && e.category === 'syscalls' && e.name.startsWith('sys_enter_'))
+		.map((e) => catalog.event(kernel.id, e.category, e.name)!)
+		.flatMap((event) => {
+			const roles = syscallArgRoles(event);
+			return event.format.fields
+				.filter((f) => isKernelCopy(event, f) && roles.get(/^__(\w+)_val$/.exec(f.name)?.[1] ?? '')?.kind === 'in-buffer')
+				.map((f) => `${syscallOf(event)}.${f.name}`);
+		})
+		.sort();
 }

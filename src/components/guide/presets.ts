@@ -94,6 +94,48 @@ export function connectLine(programEvent: string, port: number, ret: string, tim
 	return `${time.padEnd(8)} ${pid.padEnd(7)} ${'python3'.padEnd(16)} ${programEvent} fd=3 uservaddr=127.0.0.1:${port} addrlen=16 ret=${ret}`;
 }
 
+/**
+ * Step 0 of the connect guide: a bpftrace one-liner before the full project, and the line it prints for
+ * CONNECT_RUN's refused client (the guide test runs both and checks the line, pid aside).
+ */
+export const QUICK_LOOK = {
+	command: `sudo bpftrace -e 'tracepoint:syscalls:sys_enter_connect /comm == "python3"/ { printf("%s pid=%d fd=%d\\n", comm, pid, args->fd); }'`,
+	line: (pid = '4242') => `python3 pid=${pid} fd=3`,
+} as const;
+
+/**
+ * The connect guide's last word: a non-blocking connect returns -EINPROGRESS, and the outcome comes later as a
+ * TCP state change. One program traces both events (the generator's several-events mode); the guide test
+ * builds it, runs these clients against CONNECT_RUN's server and checks these line endings.
+ */
+export const CONNECT_OUTCOME = {
+	events: ['syscalls:sys_enter_connect', 'sock:inet_sock_set_state'],
+	fields: ['oldstate', 'newstate', 'dport'],
+	name: 'connect_outcome',
+	clients: [
+		{ port: 8080, state: 'oldstate=2 newstate=1' },
+		{ port: 8081, state: 'oldstate=2 newstate=7' },
+	].map((c) => ({
+		...c,
+		command: `python3 -c 'import socket, time; s = socket.socket(); s.setblocking(False); s.connect_ex(("127.0.0.1", ${c.port})); time.sleep(0.5)'`,
+		connectLine: `sys_enter_connect fd=3 uservaddr=127.0.0.1:${c.port} addrlen=16 ret=-EINPROGRESS`,
+		stateLine: `inet_sock_set_state ${c.state} dport=${c.port}`,
+	})),
+	get generate() {
+		return `npm run generate -- ${this.events.join(',')} --pair-exit --fields sock:inet_sock_set_state=${this.fields.join(',')} --name ${this.name}`;
+	},
+};
+
+/** CONNECT_OUTCOME's program for the newest kernel. */
+export function generateConnectOutcome(lang: Lang): GeneratedProject {
+	const kernel = guideKernel();
+	const catalog = loadCatalog();
+	return generateProject(
+		{ kernel, events: CONNECT_OUTCOME.events.map((ref) => guideEvent(ref, kernel.id)), lookup: (category, event) => catalog.event(kernel.id, category, event) },
+		{ pairExit: true, fields: { 'sock:inet_sock_set_state': CONNECT_OUTCOME.fields }, programName: CONNECT_OUTCOME.name, language: lang },
+	);
+}
+
 /** The build-and-run guide's example: the openat program, filtered to `cat`, and the line `cat /etc/hostname` yields. */
 export const OPENAT_RUN = {
 	filter: '-c cat',
@@ -125,13 +167,56 @@ export function generateNewerLayout(context: GeneratorOptions['context'], lang: 
 }
 
 /**
+ * Step 5 of the context-types guide: sched:sched_wakeup with a ctx struct declared from 5.10's format
+ * (the generator's portable context for that kernel), run on a kernel with the newer layout, where
+ * `success` is gone and `target_cpu` moved from 36 to 32. Two outcomes, both provoked by the guide test:
+ * reading `target_cpu` at 36 reads past the end of the newer record, so attaching fails; reading
+ * `success` at 32 attaches and silently reads the newer `target_cpu` (the CPU the task wakes on).
+ */
+export const OLD_LAYOUT = {
+	event: 'sched:sched_wakeup',
+	kernel: '5.10-amd64',
+	/** `taskset -c N` pins the sleeper to CPU N: it wakes up there, so the misread `success` is N. */
+	run: [{ cpu: 0, command: 'taskset -c 0 sleep 0.2' }, { cpu: 1, command: 'taskset -c 1 sleep 0.2' }],
+} as const;
+
+/** OLD_LAYOUT's program that records `field` (and comm and pid, to find the sleeper), declared from 5.10's format. */
+export function generateOldLayout(field: 'success' | 'target_cpu', lang: Lang): GeneratedProject {
+	const { category, name } = parseEventRef(OLD_LAYOUT.event);
+	return generateProject(
+		{ kernel: guideKernel(OLD_LAYOUT.kernel), events: [guideEvent(OLD_LAYOUT.event, OLD_LAYOUT.kernel)] },
+		{ context: 'portable', fields: { [`${category}:${name}`]: ['comm', 'pid', field] }, programName: `wakeup_${field}`, filterPid: false, filterComm: false, language: lang },
+	);
+}
+
+/**
+ * The end of the line wakeup_success prints for a sleeper `pid` that woke on `cpu` (5.10 always said success=1).
+ * The line starts with time, pid and command of the task that woke it (the timer's: often swapper, pid 0).
+ */
+export function oldLayoutLine(cpu: number, pid = '4242'): string {
+	return `sched_wakeup comm="sleep" pid=${pid} success=${cpu}`;
+}
+
+/**
+ * Step 4 of the read-format guide: the syscall number read as `(int)ctx->id` (8 bytes) and as the 4-byte
+ * `__syscall_nr`, attached to getppid (no arguments: its record ends at 12). tests/guides/syscall-nr.test.ts
+ * attaches both and expects these outcomes.
+ */
+export const SYSCALL_NR = {
+	wide: 'syscall-nr/id-8-bytes.bpf.c',
+	narrow: 'syscall-nr/syscall-nr.bpf.c',
+	/** strerror(EACCES), what a loader prints when attaching fails. */
+	refused: 'Permission denied',
+} as const;
+
+/**
  * What goes wrong, the command that shows it, and the message the companion (or clang) prints; the test
  * provokes each one and checks the message word for word.
  */
 export const TROUBLES = {
 	notRoot: {
 		command: './sys_enter_openat',
-		message: 'Run this program as root (with sudo): loading BPF programs needs CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN.',
+		message: 'Run this program as root (with sudo): it reads the tracepoints under tracefs, which only root may open, and loads BPF programs.',
 	},
 	/** NEWER_LAYOUT with vmlinux.h: make dumps this machine's vmlinux.h, whose struct lacks the field. */
 	newerLayoutBuild: {
@@ -145,6 +230,11 @@ export const TROUBLES = {
 	/** NEWER_LAYOUT with the portable context: it builds, but reads past the end of this kernel's shorter record. */
 	newerLayoutAttach: {
 		command: `sudo ./${parseEventRef(NEWER_LAYOUT.event).name}`,
+		message: 'cannot attach to the tracepoints: Permission denied',
+	},
+	/** OLD_LAYOUT reading `target_cpu` at 5.10's offset 36: past the end of the newer 36-byte record. */
+	oldLayoutAttach: {
+		command: 'sudo ./wakeup_target_cpu',
 		message: 'cannot attach to the tracepoints: Permission denied',
 	},
 	noBtf: {

@@ -10,10 +10,34 @@ const QUALIFIERS: Partial<Record<number, string>> = {
 	[BtfKind.RESTRICT]: 'restrict',
 };
 
+/*
+ * Real BTF is acyclic except through structs, unions and forward declarations, which these walks never
+ * follow. Hostile BTF is not (a CONST of itself, a CONST and a PTR of each other, a TYPEDEF of itself),
+ * so every walk remembers where it has been and stops with a BtfError instead of looping or overflowing.
+ */
+
+/** Walks the chain from `id` by `next` (undefined ends it), throwing on a type met twice. */
+function walk(btf: Btf, id: number, next: (t: BtfType) => number | undefined): BtfType[] {
+	const seen = new Set<number>();
+	const chain: BtfType[] = [];
+	for (let cur: number | undefined = id; cur !== undefined; ) {
+		if (seen.has(cur)) throw new BtfError(`type ${id}`, `the types it refers to loop back to type ${cur}; the BTF is corrupt`);
+		seen.add(cur);
+		const t = btf.get(cur);
+		chain.push(t);
+		cur = cur === 0 ? undefined : next(t);
+	}
+	return chain;
+}
+
+/** How deep function-pointer parameters may nest in one declaration (real ones nest two or three deep). */
+const MAX_DECLARATION_DEPTH = 32;
+/** The longest C declaration text made: parameters that share types could otherwise double it at each level. */
+const MAX_DECLARATION_LENGTH = 4096;
+
 /** The type a chain of qualifiers and type tags applies to. */
 export function unqualified(btf: Btf, t: BtfType): BtfType {
-	while (QUALIFIERS[t.kind] !== undefined || t.kind === BtfKind.TYPE_TAG) t = btf.get(t.type as number);
-	return t;
+	return walk(btf, t.id, (x) => (QUALIFIERS[x.kind] !== undefined || x.kind === BtfKind.TYPE_TAG ? (x.type as number) : undefined)).at(-1) as BtfType;
 }
 
 /**
@@ -22,20 +46,19 @@ export function unqualified(btf: Btf, t: BtfType): BtfType {
  * `const struct mm_struct * const mm`. Same algorithm: walk from the type down to its base, then
  * print back outwards; qualifiers right above the base lead (`const char`), others follow (`* const`).
  */
-export function declare(btf: Btf, id: number, name: string): string {
-	const chain: number[] = [];
-	for (let cur = id; ; ) {
-		chain.push(cur);
-		const t = btf.get(cur);
-		if (cur === 0) break;
-		if (t.kind === BtfKind.ARRAY) cur = t.elementType as number;
-		else if (t.kind === BtfKind.PTR || t.kind === BtfKind.FUNC_PROTO || t.kind === BtfKind.TYPE_TAG || QUALIFIERS[t.kind] !== undefined) cur = t.type as number;
-		else break;
-	}
-	return emitChain(btf, chain, name);
+export function declare(btf: Btf, id: number, name: string, depth = 0): string {
+	if (depth > MAX_DECLARATION_DEPTH) throw new BtfError(`type ${id}`, `function-pointer parameters nest more than ${MAX_DECLARATION_DEPTH} deep; the BTF is corrupt`);
+	const chain = walk(btf, id, (t) => {
+		if (t.kind === BtfKind.ARRAY) return t.elementType as number;
+		if (t.kind === BtfKind.PTR || t.kind === BtfKind.FUNC_PROTO || t.kind === BtfKind.TYPE_TAG || QUALIFIERS[t.kind] !== undefined) return t.type as number;
+		return undefined;
+	}).map((t) => t.id);
+	const text = emitChain(btf, chain, name, depth);
+	if (text.length > MAX_DECLARATION_LENGTH) throw new BtfError(`type ${id}`, `its C declaration is longer than ${MAX_DECLARATION_LENGTH} characters; the BTF is corrupt`);
+	return text;
 }
 
-function emitChain(btf: Btf, chain: number[], name: string): string {
+function emitChain(btf: Btf, chain: number[], name: string, depth: number): string {
 	let out = '';
 	// No space before a `*` that follows another (`int **`), nor before the first one of a nested chain (`(*f)`).
 	let lastWasPtr = true;
@@ -77,14 +100,14 @@ function emitChain(btf: Btf, chain: number[], name: string): string {
 				}
 				const multidim = btf.get(chain[chain.length - 1] as number).kind === BtfKind.ARRAY;
 				if (name !== '' && !lastWasPtr) out += ' ';
-				const inner = emitChain(btf, chain, name);
+				const inner = emitChain(btf, chain, name, depth);
 				return `${out}${multidim ? inner : `(${inner})`}[${t.length}]`;
 			}
 			case BtfKind.FUNC_PROTO: {
 				dropQualifiers();
-				if (chain.length > 0) out += ` (${emitChain(btf, chain, name)})`;
+				if (chain.length > 0) out += ` (${emitChain(btf, chain, name, depth)})`;
 				else emitName();
-				const params = (t.params ?? []).map((p, i, all) => (p.type === 0 && i === all.length - 1 ? '...' : declare(btf, p.type, p.name)));
+				const params = (t.params ?? []).map((p, i, all) => (p.type === 0 && i === all.length - 1 ? '...' : declare(btf, p.type, p.name, depth + 1)));
 				return `${out}(${params.length === 0 ? 'void' : params.join(', ')})`;
 			}
 			default:
@@ -123,25 +146,36 @@ export function pointerSize(btf: Btf): number {
 	return 8;
 }
 
-/** sizeof(type) in bytes. */
+/** sizeof(type) in bytes: array lengths times the size of what the chain of arrays, typedefs and qualifiers ends in. */
 export function sizeOf(btf: Btf, id: number, ptrSize: number): number {
-	const t = btf.get(id);
-	switch (t.kind) {
+	const chain = walk(btf, id, (t) => {
+		switch (t.kind) {
+			case BtfKind.ARRAY:
+				return t.elementType as number;
+			case BtfKind.TYPEDEF:
+			case BtfKind.CONST:
+			case BtfKind.VOLATILE:
+			case BtfKind.RESTRICT:
+			case BtfKind.TYPE_TAG:
+				return t.type as number;
+			default:
+				return undefined;
+		}
+	});
+	const last = chain.at(-1) as BtfType;
+	let size: number;
+	switch (last.kind) {
 		case BtfKind.PTR:
-			return ptrSize;
-		case BtfKind.ARRAY:
-			return (t.length as number) * sizeOf(btf, t.elementType as number, ptrSize);
-		case BtfKind.TYPEDEF:
-		case BtfKind.CONST:
-		case BtfKind.VOLATILE:
-		case BtfKind.RESTRICT:
-		case BtfKind.TYPE_TAG:
-			return sizeOf(btf, t.type as number, ptrSize);
+			size = ptrSize;
+			break;
 		case BtfKind.FWD:
 		case BtfKind.FUNC_PROTO:
-			return 0;
+			size = 0;
+			break;
 		default:
-			if (t.size === undefined) throw new BtfError(`type ${id}`, `a ${t.kind}-kind type has no size`);
-			return t.size;
+			if (last.size === undefined) throw new BtfError(`type ${last.id}`, `a ${last.kind}-kind type has no size`);
+			size = last.size;
 	}
+	for (const t of chain) if (t.kind === BtfKind.ARRAY) size *= t.length as number;
+	return size;
 }

@@ -76,6 +76,29 @@ export class BtfError extends Error {
 }
 
 const MAGIC = 0xeb9f;
+
+/** Bytes after the 12-byte common record of each kind: a fixed part plus a part per vlen entry. */
+const PAYLOAD: Partial<Record<number, { fixed: number; perItem: number }>> = {
+	[BtfKind.INT]: { fixed: 4, perItem: 0 },
+	[BtfKind.ARRAY]: { fixed: 12, perItem: 0 },
+	[BtfKind.STRUCT]: { fixed: 0, perItem: 12 },
+	[BtfKind.UNION]: { fixed: 0, perItem: 12 },
+	[BtfKind.ENUM]: { fixed: 0, perItem: 8 },
+	[BtfKind.ENUM64]: { fixed: 0, perItem: 12 },
+	[BtfKind.FUNC_PROTO]: { fixed: 0, perItem: 8 },
+	[BtfKind.VAR]: { fixed: 4, perItem: 0 },
+	[BtfKind.DATASEC]: { fixed: 0, perItem: 12 },
+	[BtfKind.DECL_TAG]: { fixed: 4, perItem: 0 },
+	[BtfKind.FLOAT]: { fixed: 0, perItem: 0 },
+	[BtfKind.PTR]: { fixed: 0, perItem: 0 },
+	[BtfKind.FWD]: { fixed: 0, perItem: 0 },
+	[BtfKind.TYPEDEF]: { fixed: 0, perItem: 0 },
+	[BtfKind.VOLATILE]: { fixed: 0, perItem: 0 },
+	[BtfKind.CONST]: { fixed: 0, perItem: 0 },
+	[BtfKind.RESTRICT]: { fixed: 0, perItem: 0 },
+	[BtfKind.FUNC]: { fixed: 0, perItem: 0 },
+	[BtfKind.TYPE_TAG]: { fixed: 0, perItem: 0 },
+};
 const VOID: BtfType = { id: 0, kind: BtfKind.INT, name: 'void', kindFlag: false };
 
 /**
@@ -92,6 +115,7 @@ export function parseBtf(bytes: Uint8Array, source: string, base: Btf | null = n
 	}
 	const u32 = (at: number) => view.getUint32(at, little);
 	const hdrLen = u32(4);
+	if (hdrLen < 24 || hdrLen > bytes.length) throw new BtfError(source, `header length ${hdrLen} is not between 24 and the ${bytes.length} bytes of the data`);
 	const typeOff = hdrLen + u32(8);
 	const typeLen = u32(12);
 	const strOff = hdrLen + u32(16);
@@ -117,6 +141,11 @@ export function parseBtf(bytes: Uint8Array, source: string, base: Btf | null = n
 	let at = typeOff;
 	const end = typeOff + typeLen;
 	while (at < end) {
+		// Every record is checked to fit before it is read: a count that overruns is an error, not a RangeError.
+		const need = (bytesNeeded: number, what: string) => {
+			if (at + bytesNeeded > end) throw new BtfError(source, `type ${id} at byte ${at}: ${what} runs past the end of the type section`);
+		};
+		need(12, 'the type record');
 		const info = u32(at + 4);
 		const vlen = info & 0xffff;
 		const kind = ((info >>> 24) & 0x1f) as BtfKindNumber;
@@ -124,6 +153,9 @@ export function parseBtf(bytes: Uint8Array, source: string, base: Btf | null = n
 		const sizeOrType = u32(at + 8);
 		const t: BtfType = { id, kind, name: name(u32(at)), kindFlag };
 		at += 12;
+		const payload = PAYLOAD[kind];
+		if (payload === undefined) throw new BtfError(source, `type ${id} at byte ${at - 12} has unknown kind ${kind as number}; this reader knows kinds 1–19`);
+		need(payload.fixed + payload.perItem * vlen, `its ${vlen} ${payload.perItem ? 'entries' : 'data'}`);
 		switch (kind) {
 			case BtfKind.INT: {
 				const enc = u32(at);
@@ -190,8 +222,6 @@ export function parseBtf(bytes: Uint8Array, source: string, base: Btf | null = n
 			case BtfKind.TYPE_TAG:
 				t.type = sizeOrType;
 				break;
-			default:
-				throw new BtfError(source, `type ${id} at byte ${at - 12} has unknown kind ${kind as number}; this reader knows kinds 1–19`);
 		}
 		types.set(id++, t);
 	}

@@ -96,3 +96,28 @@ describe('parseFormat errors name the file and line', () => {
 		expect(() => parseFormat(text, 'sched_switch')).toThrowError(/sched_switch:\d+: no "print fmt:" line/);
 	});
 });
+
+describe('parseFormat on hostile input: linear time, bounded size, clean errors', () => {
+	const sysEnter = fixture('raw_syscalls.sys_enter');
+	it('refuses a 160,000-character declaration by its line length (it took 3.9 s; 320,000 took 116 s)', () => {
+		const text = sysEnter.replace('long id;', `long ${'i'.repeat(160_000)};`);
+		expect(() => parseFormat(text, 'raw_syscalls/sys_enter/format')).toThrowError(
+			/raw_syscalls\/sys_enter\/format:9: the line is 160\d{3} characters long, more than the 1024/,
+		);
+	});
+	it('refuses a field line with 80,000 blanks, and a file over 256 KiB', () => {
+		expect(() => parseFormat(sysEnter.replace('offset:8;', `offset:8;${' '.repeat(80_000)}`), 'f')).toThrowError(FormatParseError);
+		expect(() => parseFormat(`${sysEnter}${'x'.repeat(300_000)}`, 'big')).toThrowError(/big:1: the file is \d+ characters long/);
+	});
+	it('reads declarations of any length in one pass (no backtracking)', () => {
+		// Linear parsing means these return at all: the old regexes never finished on the longer ones.
+		for (const decl of [`${'a'.repeat(320_000)} b`, `int ${'(*'.repeat(100_000)}x)`, `${'('.repeat(200_000)})`, `int x[${'['.repeat(100_000)}`]) {
+			try {
+				parseDeclaration(decl);
+			} catch (error) {
+				expect((error as Error).message).toMatch(/^cannot read a type and a name/);
+			}
+		}
+		expect(parseDeclaration(`${'a'.repeat(320_000)} b`).name).toBe('b');
+	});
+});

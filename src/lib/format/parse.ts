@@ -35,46 +35,110 @@ const SCALAR_SIZES: Record<string, number> = {
 	'long long': 8, 'unsigned long long': 8,
 };
 
-const FIELD_LINE = /^\s*field:(?<decl>[^;]+);\s*offset:(?<offset>\d+);\s*size:(?<size>\d+);\s*(?:signed:(?<signed>-?\d+);)?\s*$/;
+/** The longest `field:` line (or header line) accepted; real ones are under 130 characters. */
+export const MAX_LINE_LENGTH = 1024;
+/** The longest format file accepted; the longest real one (an ext4 print fmt) is about 34,000 characters. */
+export const MAX_FORMAT_LENGTH = 256 * 1024;
 
-/** Parses one `field:` declaration (`const char * filename`, `char comm[16]`, `__data_loc char[] name`). */
+const IDENTIFIER_START = /[A-Za-z_]/;
+const WORD = /\w/;
+
+/**
+ * Parses one `field:` declaration (`const char * filename`, `char comm[16]`, `__data_loc char[] name`).
+ * A single left-to-right pass with no backtracking regular expressions, so its time is linear in the
+ * declaration's length whatever the input.
+ */
 export function parseDeclaration(declaration: string): Pick<Field, 'name' | 'type' | 'arrayLength' | 'dynamic'> & { arrayLengthText: string | null } {
-	let decl = declaration.trim().replace(/\s+/g, ' ');
+	let decl = declaration.trim().split(/\s+/).join(' ');
 	let dynamic: Field['dynamic'] = null;
-	const loc = /^__(data|rel)_loc\s+/.exec(decl);
-	if (loc) {
-		dynamic = loc[1] === 'data' ? 'data_loc' : 'rel_loc';
-		decl = decl.slice(loc[0].length);
+	for (const [prefix, kind] of [['__data_loc ', 'data_loc'], ['__rel_loc ', 'rel_loc']] as const) {
+		if (decl.startsWith(prefix)) {
+			dynamic = kind;
+			decl = decl.slice(prefix.length);
+		}
 	}
 
 	// Function pointer: `void (*func)(void *)` — the name sits inside `(*…)`.
-	const fnPtr = /^(?<ret>.+?)\(\s*\*\s*(?<name>[A-Za-z_]\w*)\s*\)\s*(?<params>\(.*\))$/.exec(decl);
-	if (fnPtr?.groups) {
-		const { ret, name, params } = fnPtr.groups as { ret: string; name: string; params: string };
-		return { name, type: `${ret.trim()} (*)${params}`, arrayLength: null, arrayLengthText: null, dynamic };
-	}
+	const fnPtr = functionPointer(decl);
+	if (fnPtr) return { ...fnPtr, arrayLength: null, arrayLengthText: null, dynamic };
 
 	// `<type> <name>[<len>]`, `<type> <name>`, and the dynamic form `<type>[] <name>`.
-	const m = /^(?<type>.*?[\w*\]])\s*\b(?<name>[A-Za-z_]\w*)\s*(?:\[(?<len>[^\]]*)\])?$/.exec(decl);
-	if (!m?.groups) throw new Error(`cannot read a type and a name in "${declaration}"`);
-	const { name } = m.groups as { name: string };
-	let type = (m.groups.type as string).trim();
-	const len = m.groups.len;
-	if (dynamic) type = type.replace(/\s*\[\s*\]$/, '');
-	const lenText = len === undefined ? null : len.trim();
+	let rest = decl;
+	let lenText: string | null = null;
+	if (rest.endsWith(']')) {
+		const open = rest.lastIndexOf('[');
+		if (open < 0) throw new Error(`cannot read a type and a name in "${declaration}"`);
+		lenText = rest.slice(open + 1, -1).trim();
+		rest = rest.slice(0, open).trimEnd();
+	}
+	let start = rest.length;
+	while (start > 0 && WORD.test(rest[start - 1] as string)) start--;
+	const name = rest.slice(start);
+	let type = rest.slice(0, start).trim();
+	if (!name || !IDENTIFIER_START.test(name[0] as string) || !type || !/[\w*\]]$/.test(type)) {
+		throw new Error(`cannot read a type and a name in "${declaration}"`);
+	}
+	if (dynamic && type.endsWith('[]')) type = type.slice(0, -2).trimEnd();
+	else if (dynamic && type.endsWith('[ ]')) type = type.slice(0, -3).trimEnd();
 	let arrayLength: number | null = null;
 	if (lenText !== null && /^\d+$/.test(lenText)) arrayLength = Number(lenText);
-	return { name, type: type.replace(/\s*\*/g, ' *').replace(/\* \*/g, '**').trim(), arrayLength, arrayLengthText: lenText, dynamic };
+	return { name, type: type.split('*').map((part) => part.trim()).join(' *').replace(/\* \*/g, '**').replace(/^ \*/, '*').trim(), arrayLength, arrayLengthText: lenText, dynamic };
+}
+
+/** `ret (*name)(params)` read in one pass, or null when `decl` is not a function pointer. */
+function functionPointer(decl: string): { name: string; type: string } | null {
+	if (!decl.endsWith(')')) return null;
+	for (let open = decl.indexOf('(', 1); open > 0; open = decl.indexOf('(', open + 1)) {
+		let i = open + 1;
+		if (decl[i] === ' ') i++;
+		if (decl[i] !== '*') continue;
+		i++;
+		if (decl[i] === ' ') i++;
+		const nameStart = i;
+		if (!IDENTIFIER_START.test(decl[i] ?? '')) continue;
+		while (i < decl.length && WORD.test(decl[i] as string)) i++;
+		const name = decl.slice(nameStart, i);
+		if (decl[i] === ' ') i++;
+		if (decl[i] !== ')') continue;
+		i++;
+		if (decl[i] === ' ') i++;
+		if (decl[i] !== '(') continue;
+		const ret = decl.slice(0, open).trim();
+		if (!ret) return null;
+		return { name, type: `${ret} (*)${decl.slice(i)}` };
+	}
+	return null;
+}
+
+/** The parts of a `field:<declaration>; offset:<n>; size:<n>; signed:<0|1>;` line, or null. */
+function splitFieldLine(line: string): { decl: string; offset: number; size: number; signed: string | undefined } | null {
+	const text = line.trim();
+	if (!text.startsWith('field:') || !text.endsWith(';')) return null;
+	const parts = text.slice('field:'.length, -1).split(';').map((p) => p.trim());
+	const decl = parts[0] as string;
+	const number = (part: string | undefined, key: string, signed = false) => {
+		if (part === undefined || !part.startsWith(`${key}:`)) return null;
+		const value = part.slice(key.length + 1);
+		return (signed ? /^-?\d{1,10}$/ : /^\d{1,10}$/).test(value) ? value : null;
+	};
+	const offset = number(parts[1], 'offset');
+	const size = number(parts[2], 'size');
+	if (!decl || offset === null || size === null || parts.length > 4) return null;
+	let signed: string | undefined;
+	if (parts.length === 4) {
+		const value = number(parts[3], 'signed', true);
+		if (value === null) return null;
+		signed = value;
+	}
+	return { decl, offset: Number(offset), size: Number(size), signed };
 }
 
 function parseField(file: string, lineNo: number, line: string): Field {
-	const m = FIELD_LINE.exec(line);
-	if (!m?.groups) {
+	const m = splitFieldLine(line);
+	if (!m) {
 		throw new FormatParseError(file, lineNo, `expected "field:<declaration>; offset:<n>; size:<n>; signed:<0|1>;" but found "${line.trim()}"`);
 	}
-	const declaration = (m.groups.decl as string).trim();
-	const offset = Number(m.groups.offset);
-	const size = Number(m.groups.size);
+	const { decl: declaration, offset, size } = m;
 	let parsed;
 	try {
 		parsed = parseDeclaration(declaration);
@@ -93,7 +157,7 @@ function parseField(file: string, lineNo: number, line: string): Field {
 		type: parsed.type,
 		offset,
 		size,
-		signed: m.groups.signed !== undefined && m.groups.signed !== '0',
+		signed: m.signed !== undefined && m.signed !== '0',
 		arrayLength: arrayLength === 0 ? null : arrayLength,
 		dynamic: parsed.dynamic,
 	};
@@ -104,10 +168,19 @@ function parseField(file: string, lineNo: number, line: string): Field {
  * Throws FormatParseError with the file and line when the text is not a format file.
  */
 export function parseFormat(text: string, file: string): EventFormat {
+	if (text.length > MAX_FORMAT_LENGTH) {
+		throw new FormatParseError(file, 1, `the file is ${text.length} characters long, more than the ${MAX_FORMAT_LENGTH} a format file may have; it is not a tracefs format file`);
+	}
 	const lines = text.replace(/\r/g, '').split('\n');
 	let i = 0;
+	const checkLength = (line: string) => {
+		if (line.length > MAX_LINE_LENGTH) {
+			throw new FormatParseError(file, i + 1, `the line is ${line.length} characters long, more than the ${MAX_LINE_LENGTH} a header or field line may have`);
+		}
+	};
 	const expect = (re: RegExp, what: string): RegExpExecArray => {
 		const line = lines[i] ?? '';
+		checkLength(line);
 		const m = re.exec(line);
 		if (!m) throw new FormatParseError(file, i + 1, `expected ${what} but found ${line ? `"${line}"` : 'the end of the file'}`);
 		i++;
@@ -122,6 +195,7 @@ export function parseFormat(text: string, file: string): EventFormat {
 	for (; i < lines.length; i++) {
 		const line = lines[i] as string;
 		if (line.startsWith('print fmt:')) break;
+		checkLength(line);
 		if (line.trim() === '') {
 			if ((groups.at(-1) as Field[]).length > 0) groups.push([]);
 			continue;

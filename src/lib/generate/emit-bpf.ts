@@ -1,5 +1,6 @@
 /** `<prog>.bpf.c`: the kernel side. One handler per tracepoint that fills a record and sends it on. */
 import { describeKernel } from './kernel.ts';
+import { cIdentifierFromData, memberPathFromData, tracefsNameFromData } from './guard.ts';
 import { cCommentText, cString } from './names.ts';
 import type { Field } from '../../schemas/snapshot.ts';
 import { scalarType, type CtxPlan, type EventPlan, type FieldPlan, type ProgramPlan } from './plan.ts';
@@ -10,11 +11,11 @@ type Lines = string[];
 const indent = (lines: Lines, depth = 1): Lines => lines.map((l) => (l === '' ? l : `${'\t'.repeat(depth)}${l}`));
 
 /** The address of a field in ctx: its member's address, or ctx plus the byte offset. */
-const addressOf = (path: string | null, field: Field) => (path === null ? `(void *)ctx + ${field.offset}` : `&ctx->${path}`);
+const addressOf = (path: string | null, field: Field) => (path === null ? `(void *)ctx + ${field.offset}` : `&ctx->${memberPathFromData(path)}`);
 
 /** A field's value in ctx: its member, or a load of `type` at its offset (a valid ctx access when aligned). */
 const valueOf = (path: string | null, field: Field, type = scalarType(field.size, field.signed && !field.type.includes('*'))) =>
-	path === null ? `*(${type} *)((void *)ctx + ${field.offset})` : `ctx->${path}`;
+	path === null ? `*(${type} *)((void *)ctx + ${field.offset})` : `ctx->${memberPathFromData(path)}`;
 
 /** A pointer held in a field (a portable struct holds it as an integer). */
 const pointerIn = (path: string | null, field: Field) => `(const void *)(unsigned long)${valueOf(path, field, '__u64')}`;
@@ -49,10 +50,34 @@ function readField(f: FieldPlan): Lines {
 				'{',
 				`\t__u64 len = bounded(${valueOf(length.path, length.field, '__u64')}, sizeof(${dst}));`,
 				'',
+				`\tif (bpf_probe_read_user(${dst}, len, ${pointerIn(f.path, f.field)}))`,
+				'\t\tlen = 0;',
 				`\tr->${f.lengthName} = len;`,
-				`\tbpf_probe_read_user(${dst}, len, ${pointerIn(f.path, f.field)});`,
 				'}',
 			];
+		}
+		case 'user-buffer': {
+			const length = f.length as NonNullable<FieldPlan['length']>;
+			return [
+				'{',
+				`\t/* At most ${f.field.name}'s own length: bytes past it were never passed, and NULs are data. */`,
+				`\t__u64 total = ${valueOf(length.path, length.field, '__u64')};`,
+				`\t__u64 len = bounded(total, sizeof(${dst}));`,
+				'',
+				`\tif (bpf_probe_read_user(${dst}, len, ${pointerIn(f.path, f.field)}))`,
+				'\t\tlen = 0;',
+				`\tr->${f.lengthName} = len;`,
+				`\tr->${f.totalName} = total;`,
+				'}',
+			];
+		}
+		case 'out-buffer':
+		case 'out-sockaddr':
+		case 'out-int': {
+			// Saved for the sys_exit handler, which reads what the kernel wrote there (readOutput).
+			const saved = [`r->${f.pointerName} = (unsigned long)${valueOf(f.path, f.field, '__u64')};`];
+			if (f.lengthPointer) saved.push(`r->${f.lengthPointerName} = (unsigned long)${valueOf(f.lengthPointer.path, f.lengthPointer.field, '__u64')};`);
+			return saved;
 		}
 		case 'argv': {
 			const [entries] = f.dims as [number, number];
@@ -160,7 +185,14 @@ function sendRecord(plan: ProgramPlan, p: EventPlan): Lines {
 	}
 }
 
-const ctxType = (ctx: CtxPlan) => `struct ${ctx.struct}`;
+/** The SEC() name, `tracepoint/<category>/<name>`: libbpf splits it at `/`, so both parts must be plain tracefs names. */
+function sectionOf(p: { section: string; event: { category: string; name: string } }): string {
+	tracefsNameFromData(p.event.category);
+	tracefsNameFromData(p.event.name);
+	return p.section;
+}
+
+const ctxType = (ctx: CtxPlan) => `struct ${cIdentifierFromData(ctx.struct, 'struct name')}`;
 
 function portableStruct(p: { event: EventPlan['event'] }, ctx: Extract<CtxPlan, { kind: 'portable' }>): Lines {
 	const e = p.event;
@@ -203,7 +235,7 @@ function enterHandler(plan: ProgramPlan, p: EventPlan): Lines {
 	body.push('return 0;');
 	return [
 		`/* ${cCommentText(`${e.category}:${e.name}`)}: ${p.fields.length} of ${e.format.fields.length} fields recorded. */`,
-		`SEC(${cString(p.section)})`,
+		`SEC(${cString(sectionOf(p))})`,
 		`int ${p.handler}(${ctxType(p.ctx)} *ctx)`,
 		'{',
 		...indent(body),
@@ -211,13 +243,57 @@ function enterHandler(plan: ProgramPlan, p: EventPlan): Lines {
 	];
 }
 
+/** A user pointer kept in the record since sys_enter. */
+const savedPointer = (name: string | null) => `(const void *)(unsigned long)r->${name}`;
+
+/** In the sys_exit handler: what the kernel wrote through an output argument, read through the pointer saved at sys_enter. */
+function readOutput(f: FieldPlan, retName: string): Lines {
+	const dst = `r->${f.name}`;
+	const ret = `r->${retName}`;
+	switch (f.read) {
+		case 'out-int':
+			return [
+				`/* ${f.field.name}: the int the kernel wrote back (0 when the pointer was NULL). */`,
+				`if (bpf_probe_read_user(&${dst}, sizeof(${dst}), ${savedPointer(f.pointerName)}))`,
+				`\t${dst} = 0;`,
+			];
+		case 'out-buffer':
+		case 'out-sockaddr': {
+			const filled = f.lengthPointerName
+				? [
+						// Unsigned: with an int, clang bounds a sign-extended copy and passes the other to the helper.
+						'\t__u32 filled = 0;',
+						'',
+						`\tif (${ret} >= 0 && !bpf_probe_read_user(&filled, sizeof(filled), ${savedPointer(f.lengthPointerName)}))`,
+						`\t\tlen = bounded(filled, sizeof(${dst}));`,
+					]
+				: ['', `\tif (${ret} > 0)`, `\t\tlen = bounded(${ret}, sizeof(${dst}));`];
+			const total = f.totalName ? [`\tr->${f.totalName} = ${f.lengthPointerName ? 'filled' : `${ret} > 0 ? ${ret} : 0`};`] : [];
+			return [
+				'{',
+				`\t/* ${f.field.name}: filled by the kernel during the call, ${f.lengthPointerName ? 'as many bytes as the length it wrote back' : 'as many bytes as the call returns'}. */`,
+				'\t__u64 len = 0;',
+				...filled,
+				`\tif (bpf_probe_read_user(${dst}, len, ${savedPointer(f.pointerName)}))`,
+				'\t\tlen = 0;',
+				`\tr->${f.lengthName} = len;`,
+				...total,
+				'}',
+			];
+		}
+		default:
+			return [];
+	}
+}
+
 function exitHandler(plan: ProgramPlan, p: EventPlan): Lines {
 	const x = p.exit;
 	if (!x) return [];
 	const ret = valueOf(x.retPath, x.retField);
+	const outputs = p.fields.filter((f) => f.when === 'exit').flatMap((f) => readOutput(f, x.retName));
 	return [
 		`/* ${x.event.category}:${x.event.name}: completes the record kept by ${p.handler}. */`,
-		`SEC(${cString(x.section)})`,
+		`SEC(${cString(sectionOf(x))})`,
 		`int ${x.handler}(${ctxType(x.ctx)} *ctx)`,
 		'{',
 		...indent([
@@ -227,6 +303,7 @@ function exitHandler(plan: ProgramPlan, p: EventPlan): Lines {
 			'if (!r)',
 			'\treturn 0;',
 			`r->${x.retName} = ${ret};`,
+			...outputs,
 			...sendRecord(plan, p),
 			`bpf_map_delete_elem(&${x.pendingMap}, &id);`,
 			'return 0;',
@@ -314,7 +391,7 @@ function fillHeader(plan: ProgramPlan): Lines {
 	return out;
 }
 
-const needsBounded = (plan: ProgramPlan) => plan.events.some((p) => p.fields.some((f) => f.read === 'sockaddr' || f.read === 'loc-bytes'));
+const needsBounded = (plan: ProgramPlan) => plan.events.some((p) => p.fields.some((f) => ['sockaddr', 'loc-bytes', 'user-buffer', 'out-buffer', 'out-sockaddr'].includes(f.read)));
 
 export function emitBpf(plan: ProgramPlan): string {
 	const events = plan.events.flatMap((p) => [`${p.event.category}:${p.event.name}${p.exit ? ` (paired with ${p.exit.event.name})` : ''}`]);

@@ -14,6 +14,10 @@ const READ_NOTES: Partial<Record<FieldPlan['read'], string>> = {
 	'loc-bytes': 'the first bytes of the array stored in the record',
 	sockaddr: 'the address it points to',
 	argv: 'the first arguments it points to',
+	'user-buffer': 'the bytes it points to, at most its length argument',
+	'out-buffer': 'the bytes the kernel wrote there, read at exit',
+	'out-sockaddr': 'the address the kernel wrote there, read at exit',
+	'out-int': 'the int the kernel wrote there, read at exit',
 };
 
 function recordMembers(p: EventPlan): string[] {
@@ -22,9 +26,12 @@ function recordMembers(p: EventPlan): string[] {
 		const note = READ_NOTES[f.read];
 		lines.push(`\t${recordDeclaration(f)};\t/* ${cCommentText(f.field.declaration)}${note ? `: ${note}` : ''} */`);
 		if (f.lengthName) {
-			const what = f.read === 'sockaddr' ? `bytes of ${f.name} read: its length argument, at most sizeof(${f.name})` : `length of ${f.name} in the record; ${f.name} keeps at most sizeof(${f.name}) bytes`;
+			const what = f.read === 'loc-bytes' ? `length of ${f.name} in the record; ${f.name} keeps at most sizeof(${f.name}) bytes` : `bytes of ${f.name} read, at most sizeof(${f.name})`;
 			lines.push(`\t__u32 ${f.lengthName};\t/* ${what} */`);
 		}
+		if (f.totalName) lines.push(`\t__u64 ${f.totalName};\t/* bytes ${f.read === 'user-buffer' ? 'passed' : 'filled'} in all; ${f.name} keeps the first ${f.lengthName} */`);
+		if (f.pointerName) lines.push(`\t__u64 ${f.pointerName};\t/* the pointer ${f.field.name}, saved at entry for the exit handler */`);
+		if (f.lengthPointerName) lines.push(`\t__u64 ${f.lengthPointerName};\t/* the pointer ${f.lengthPointer?.field.name}, saved at entry for the exit handler */`);
 	}
 	if (p.exit) lines.push(`\t__s64 ${p.exit.retName};\t/* the return value, from ${p.exit.event.name} */`);
 	return lines;

@@ -1,6 +1,7 @@
 /** `<prog>.c`: the libbpf loader. Checks the machine, opens, configures, loads and attaches, then prints records. */
 import { describeKernel } from './kernel.ts';
 import { cCommentText, cString } from './names.ts';
+import { moduleNameFromData, tracefsNameFromData } from './guard.ts';
 import type { EventPlan, FieldPlan, ProgramPlan } from './plan.ts';
 import type { CapturedOn } from './plan.ts';
 
@@ -41,6 +42,8 @@ function printField(f: FieldPlan): string {
 			return `tp_print_sockaddr(${name}, ${v}, ${captured});`;
 		case 'bytes':
 			return `tp_print_bytes(${name}, ${v}, ${captured});`;
+		case 'buffer':
+			return `tp_print_buffer(${name}, ${v}, ${captured}, r->${f.totalName});`;
 		case 'array': {
 			const count = f.read === 'loc-bytes' ? `${captured} / ${f.elementSize}` : `sizeof(${v}) / sizeof(${v}[0])`;
 			return `tp_print_array(${name}, ${v}, ${count}, ${f.elementSize}, ${f.elementSigned ? 1 : 0});`;
@@ -104,8 +107,9 @@ function recordHandler(plan: ProgramPlan): Lines {
 function tracepointTable(plan: ProgramPlan, capturedOn: CapturedOn | undefined): Lines {
 	const rows = plan.events.flatMap((p) => [p.event, ...(p.exit ? [p.exit.event] : [])]).map((e) => {
 		const kernels = [...new Set([plan.kernel.id, ...(capturedOn?.(e.category, e.name) ?? []).map((k) => k.kernel)])].sort();
-		const module = e.origin.kind === 'module' ? cString(e.origin.module) : 'NULL';
-		return `\t{ ${cString(e.category)}, ${cString(e.name)}, ${cString(kernels.join(', '))}, ${module} },`;
+		// tp_helpers.h prints these into a path and a `sudo modprobe <module>` hint.
+		const module = e.origin.kind === 'module' ? cString(moduleNameFromData(e.origin.module)) : 'NULL';
+		return `\t{ ${cString(tracefsNameFromData(e.category))}, ${cString(tracefsNameFromData(e.name))}, ${cString(kernels.join(', '))}, ${module} },`;
 	});
 	return ['/* The tracepoints this program attaches to; checked before loading. */', 'static const struct tp_event tracepoints[] = {', ...rows, '};', ''];
 }
@@ -255,7 +259,7 @@ function mainFunction(plan: ProgramPlan): Lines {
 			'signal(SIGINT, on_signal);',
 			'signal(SIGTERM, on_signal);',
 			`fprintf(stderr, ${cString(`Tracing ${what}: copying bpf_printk lines from trace_pipe. Press Ctrl-C to stop.\n`)});`,
-			'err = tp_copy_trace_pipe(&exiting);',
+			'err = tp_copy_trace_pipe(&exiting, tracepoints, sizeof(tracepoints) / sizeof(tracepoints[0]));',
 		);
 	}
 	body.push('', 'cleanup:', ...(consumer ? [consumer.free] : []), `${skel}__destroy(skel);`, 'return err ? 1 : 0;');

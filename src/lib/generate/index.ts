@@ -30,6 +30,7 @@ import { emitBpf } from './emit-bpf.ts';
 import { emitHeader } from './emit-header.ts';
 import { emitLoader } from './emit-loader.ts';
 import { emitReadme } from './emit-readme.ts';
+import { refuseHostileKernel, refuseHostileNames } from './guard.ts';
 import { validateOptions, type GeneratorOptions } from './options.ts';
 import { planProgram, type ProgramPlan } from './plan.ts';
 
@@ -67,7 +68,16 @@ export interface GeneratedProject {
 
 /** Plans a program without rendering it: what each field becomes. Exposed for pages that explain the output. */
 export function planProject(input: GenerateInput, options: Partial<GeneratorOptions> = {}): ProgramPlan {
-	return planProgram(input, validateOptions(options));
+	// The schema has checked data/ already; this holds for input that reaches the generator another way.
+	refuseHostileKernel(input.kernel);
+	for (const event of input.events) refuseHostileNames(event);
+	const lookup = input.lookup;
+	const checkedLookup = lookup && ((category: string, name: string) => {
+		const found = lookup(category, name);
+		if (found) refuseHostileNames(found);
+		return found;
+	});
+	return planProgram({ ...input, lookup: checkedLookup }, validateOptions(options));
 }
 
 /** Generates a complete project for `input.events`. Throws GenerateError for input it cannot use. */

@@ -149,7 +149,7 @@ describe('input it cannot use gets a clear error', () => {
 		['an unknown field', connect, { fields: { 'syscalls:sys_enter_connect': ['fd', 'addr'] } }, /syscalls:sys_enter_connect has no field "addr"; its fields are: __syscall_nr, fd, uservaddr, addrlen/],
 		['fields of an event not given', connect, { fields: { 'sched:sched_switch': ['prev_pid'] } }, /option fields names sched:sched_switch, which is not among the events/],
 		['an event twice', { ...connect, events: [...connect.events, ...connect.events] }, {}, /syscalls:sys_enter_connect is listed twice/],
-		['an unsafe event name', { ...connect, events: [{ ...connect.events[0]!, name: 'x"); system("' }] }, {}, /has characters a tracefs event name cannot have/],
+		['an unsafe event name', { ...connect, events: [{ ...connect.events[0]!, name: 'x"); system("' }] }, {}, /refusing to emit tracefs name "x\\"\); system\(\\"": it is not a tracefs name/],
 		['no events', { ...connect, events: [] }, {}, /no events given/],
 	])('%s', (_, input, options, message) => {
 		expect(() => generateProject(input, options)).toThrowError(message);
@@ -173,5 +173,42 @@ describe('kernel copies of string arguments (7.x syscall formats)', () => {
 		const plan = planProject({ kernel: snapshot.provenance, events: [kexec] });
 		expect(plan.events[0]!.fields.map((f) => f.name)).toEqual(['kernel_fd', 'initrd_fd', 'cmdline_len', 'cmdline_ptr', 'flags']);
 		expect(plan.notes).toContain('syscalls:sys_enter_kexec_file_load: field __flags_val is not recorded: the kernel fills this copy in its own trace buffer only, not in the record a BPF program gets (verified on 7.2: it reads as garbage); string arguments are read from user memory instead.');
+	});
+});
+
+describe('output arguments (6.12 accept4 from data/): read at sys_exit, so the event pairs itself', () => {
+	const snapshot = readSnapshot(new URL('../../../data', import.meta.url).pathname, '6.12-amd64');
+	const byKey = new Map(snapshot.events.map((e) => [`${e.category}:${e.name}`, e]));
+	const input = (keys: string[], withLookup = true) => ({
+		kernel: snapshot.provenance,
+		events: keys.map((k) => byKey.get(k)!),
+		lookup: withLookup ? (c: string, n: string) => byKey.get(`${c}:${n}`) : undefined,
+	});
+
+	it('without pairExit: paired with sys_exit_accept4, the address and its length read there, and a note says why', () => {
+		const plan = planProject(input(['syscalls:sys_enter_accept4']));
+		expect(plan.events[0]?.exit?.event.name).toBe('sys_exit_accept4');
+		expect(plan.events[0]?.fields.filter((f) => f.when === 'exit').map((f) => [f.name, f.read, f.show])).toEqual([
+			['upeer_sockaddr', 'out-sockaddr', 'sockaddr'],
+			['upeer_addrlen', 'out-int', 'signed'],
+		]);
+		expect(plan.notes.join('\n')).toContain('paired with sys_exit_accept4 because the kernel writes upeer_sockaddr, upeer_addrlen during the call');
+	});
+
+	it('when the exit is listed as an event of its own, or cannot be looked up: the pointers are shown as addresses, with a note', () => {
+		for (const plan of [planProject(input(['syscalls:sys_enter_accept4', 'syscalls:sys_exit_accept4'])), planProject(input(['syscalls:sys_enter_accept4'], false))]) {
+			const accept = plan.events.find((p) => p.event.name === 'sys_enter_accept4')!;
+			expect(accept.exit).toBeNull();
+			expect(accept.fields.filter((f) => f.name.startsWith('upeer_')).map((f) => f.show)).toEqual(['address', 'address']);
+			expect(plan.notes.join('\n')).toMatch(/they are shown as addresses/);
+		}
+	});
+
+	it('write: the buffer with its count, read at sys_enter; read: the buffer read at sys_exit', () => {
+		const write = planProject(input(['syscalls:sys_enter_write']));
+		expect(write.events[0]?.exit).toBeNull();
+		expect(write.events[0]?.fields.find((f) => f.name === 'buf')).toMatchObject({ read: 'user-buffer', show: 'buffer', when: 'enter', length: { field: { name: 'count' } } });
+		const read = planProject(input(['syscalls:sys_enter_read']));
+		expect(read.events[0]?.fields.find((f) => f.name === 'buf')).toMatchObject({ read: 'out-buffer', show: 'buffer', when: 'exit', lengthPointer: null });
 	});
 });

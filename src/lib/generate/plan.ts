@@ -7,6 +7,7 @@ import type { ContextStruct, Event, EventFormat, Field, Provenance, StructMember
 import { hasRingBuffer } from './kernel.ts';
 import { cIdentifier, RESERVED_PROGRAM_NAMES, scopeNamer } from './names.ts';
 import { GenerateError, type GeneratorOptions } from './options.ts';
+import { readAtExit, syscallArgRoles, type ArgRole } from './syscall-roles.ts';
 
 /** How the BPF program reads a field. */
 export type Read =
@@ -25,12 +26,20 @@ export type Read =
 	/** A syscall's `struct sockaddr *` argument, read as many bytes as its length argument says. */
 	| 'sockaddr'
 	/** A syscall's `argv`: the first few argument strings. */
-	| 'argv';
+	| 'argv'
+	/** Bytes a syscall is given with their count (write's `buf`): at most that many, NULs and all. */
+	| 'user-buffer'
+	/** Bytes the kernel writes during the call (read's `buf`): read at sys_exit through the pointer saved at sys_enter. */
+	| 'out-buffer'
+	/** A socket address the kernel writes (accept's `upeer_sockaddr`): read at sys_exit, as long as the length it wrote back. */
+	| 'out-sockaddr'
+	/** An `int *` the kernel writes a length through (accept's `upeer_addrlen`): the int, read at sys_exit. */
+	| 'out-int';
 
 /** How the loader shows a value. */
 export type Show =
 	| 'signed' | 'unsigned' | 'hex' | 'octal' | 'bool' | 'dev' | 'errno' | 'address'
-	| 'string' | 'chars' | 'argv'
+	| 'string' | 'chars' | 'argv' | 'buffer'
 	| 'ipv4' | 'ipv6' | 'mac' | 'sockaddr' | 'bytes' | 'array';
 
 /** One recorded field. */
@@ -53,6 +62,16 @@ export interface FieldPlan {
 	lengthName: string | null;
 	/** Where the syscall argument that holds a 'sockaddr' field's length sits in ctx. */
 	length: { path: string | null; field: Field } | null;
+	/** 'exit' for output arguments: read in the sys_exit handler, once the kernel has filled them. */
+	when: 'enter' | 'exit';
+	/** Record member that keeps the user pointer from sys_enter until sys_exit ('out-*' reads). */
+	pointerName: string | null;
+	/** Record member that keeps the pointer to the length the kernel writes back ('out-sockaddr', 'out-buffer' filled through one). */
+	lengthPointerName: string | null;
+	/** Where the syscall argument holding that length pointer sits in ctx. */
+	lengthPointer: { path: string | null; field: Field } | null;
+	/** Record member with a buffer's whole length — the count passed, or the bytes filled — of which `lengthName` bytes were kept. */
+	totalName: string | null;
 	/** Element size in bytes for 'array' (and 'loc-bytes' shown element by element); 1 otherwise. */
 	elementSize: number;
 	/** Whether array elements are signed. */
@@ -114,6 +133,8 @@ export interface EventPlan {
 	fields: FieldPlan[];
 	/** Fields left out of the record, with the reason. */
 	omitted: { name: string; reason: string }[];
+	/** Recorded arguments the kernel writes during the call ('out-*' roles), read at sys_exit when it is paired. */
+	outputs: string[];
 	exit: ExitPlan | null;
 }
 
@@ -326,9 +347,49 @@ function byteArrayShow(f: Field, length: number): Show {
 	return 'bytes';
 }
 
-function planField(event: Event, f: Field, name: string, access: CtxAccess, siblings: Map<string, CtxAccess>, options: GeneratorOptions, lengthNamer: (raw: string) => string): FieldPlan {
+/**
+ * A syscall pointer argument with a role (syscall-roles.ts): strings, sized buffers and addresses the
+ * caller passes are read at sys_enter; what the kernel writes is read at sys_exit through the pointer
+ * saved at sys_enter. Null when the role needs nothing but the pointer's value.
+ */
+function planArgument(base: Omit<FieldPlan, 'read' | 'show' | 'type'>, event: Event, role: ArgRole | undefined, siblings: Map<string, CtxAccess>, options: GeneratorOptions, namer: (raw: string) => string): FieldPlan | null {
+	const { name } = base;
+	const argument = (argName: string) => ({ path: siblings.get(argName)?.path ?? null, field: event.format.fields.find((x) => x.name === argName) as Field });
+	const buffer = () => ({ type: '__u8', dims: [options.stringSize], lengthName: namer(`${name}_len`), totalName: namer(`${name}_total`) });
+	switch (role?.kind) {
+		case 'string':
+			return { ...base, read: 'user-string', show: 'string', type: 'char', dims: [options.stringSize] };
+		case 'argv':
+			return options.argvCount > 0 ? { ...base, read: 'argv', show: 'argv', type: 'char', dims: [options.argvCount, Math.min(options.stringSize, 128)] } : null;
+		case 'sockaddr-in':
+			return { ...base, read: 'sockaddr', show: 'sockaddr', type: '__u8', dims: [128], lengthName: namer(`${name}_len`), length: argument(role.length) };
+		case 'in-buffer':
+			return { ...base, ...buffer(), read: 'user-buffer', show: 'buffer', length: argument(role.length) };
+		case 'out-buffer': {
+			const throughPointer = role.filled === 'length-pointer';
+			return {
+				...base, ...buffer(), read: 'out-buffer', show: 'buffer', when: 'exit', pointerName: namer(`${name}_at`),
+				lengthPointer: throughPointer ? argument(role.length) : null, lengthPointerName: throughPointer ? namer(`${name}_len_at`) : null,
+			};
+		}
+		case 'sockaddr-out':
+			return {
+				...base, read: 'out-sockaddr', show: 'sockaddr', type: '__u8', dims: [128], when: 'exit', lengthName: namer(`${name}_len`),
+				pointerName: namer(`${name}_at`), lengthPointer: argument(role.length), lengthPointerName: namer(`${name}_len_at`),
+			};
+		case 'out-length':
+			return { ...base, read: 'out-int', show: 'signed', type: '__s32', when: 'exit', pointerName: namer(`${name}_at`) };
+		case undefined:
+			return null;
+	}
+}
+
+function planField(event: Event, f: Field, name: string, access: CtxAccess, siblings: Map<string, CtxAccess>, options: GeneratorOptions, lengthNamer: (raw: string) => string, role: ArgRole | undefined): FieldPlan {
 	const { path } = access;
-	const base = { field: f, name, path, cast: null, lengthName: null, length: null, elementSize: 1, elementSigned: false, dims: [] as number[] };
+	const base = {
+		field: f, name, path, cast: null, lengthName: null, length: null, elementSize: 1, elementSigned: false, dims: [] as number[],
+		when: 'enter' as const, pointerName: null, lengthPointerName: null, lengthPointer: null, totalName: null,
+	};
 	// Load a scalar straight from ctx only when it is aligned and not a struct; copy its bytes otherwise.
 	const direct = !access.aggregate && f.offset % Math.min(f.size, 8) === 0;
 	if (f.dynamic) {
@@ -354,22 +415,8 @@ function planField(event: Event, f: Field, name: string, access: CtxAccess, sibl
 	if (isPointer(f.type)) {
 		const pointer = { ...base, read: 'value' as const, type: scalarType(f.size, false) };
 		if (isSyscallEnter(event)) {
-			if (isCharPointer(f.type) && (f.type.startsWith('const') || /(^|_)(name|path|pathname|filename|dir_name|dev_name|type)$/.test(f.name))) {
-				return { ...base, read: 'user-string', show: 'string', type: 'char', dims: [options.stringSize] };
-			}
-			if (/^(const )?struct sockaddr \*$/.test(f.type)) {
-				const length = [...siblings.keys()].find((n) => /addr_?len$/.test(n));
-				const lengthField = length === undefined ? undefined : event.format.fields.find((x) => x.name === length);
-				if (lengthField && !isPointer(lengthField.type)) {
-					return {
-						...base, read: 'sockaddr', show: 'sockaddr', type: '__u8', dims: [128],
-						lengthName: lengthNamer(`${name}_len`), length: { path: siblings.get(lengthField.name)?.path ?? null, field: lengthField },
-					};
-				}
-			}
-			if (f.name === 'argv' && /char \*const \*$/.test(f.type) && options.argvCount > 0) {
-				return { ...base, read: 'argv', show: 'argv', type: 'char', dims: [options.argvCount, Math.min(options.stringSize, 128)] };
-			}
+			const planned = planArgument(base, event, role, siblings, options, lengthNamer);
+			if (planned) return planned;
 		} else if (isCharPointer(f.type)) {
 			return { ...base, read: 'kernel-string', show: 'string', type: 'char', dims: [options.stringSize] };
 		}
@@ -435,8 +482,11 @@ interface Namers {
 	tag: (raw: string) => string;
 }
 
-function planEvent(event: Event, input: PlanInput, options: GeneratorOptions, namers: Namers): EventPlan {
+function planEvent(event: Event, input: PlanInput, options: GeneratorOptions, namers: Namers, exitAvailable: boolean): EventPlan {
 	const ident = namers.global(event.name);
+	// Output arguments need the sys_exit handler; without one they are shown as the pointers they are.
+	const roles = new Map([...syscallArgRoles(event)].filter(([, role]) => exitAvailable || !readAtExit(role)));
+	const outputs = [...syscallArgRoles(event)].filter(([name, role]) => readAtExit(role) && (options.fields[`${event.category}:${event.name}`]?.includes(name) ?? true)).map(([name]) => name);
 	const { ctx, paths } = chooseCtx(event, ident, input, options, namers.tag);
 	const memberNamer = scopeNamer(RESERVED_RECORD_MEMBERS);
 	const fieldNames = new Map(selectFields(event, options).map((f) => [f, memberNamer(f.name)]));
@@ -453,11 +503,11 @@ function planEvent(event: Event, input: PlanInput, options: GeneratorOptions, na
 			omitted.push({ name: f.name, reason: `the kernel fills this copy${of ? ` of ${of}` : ''} in its own trace buffer only, not in the record a BPF program gets (verified on 7.2: it reads as garbage); ${source} read from user memory instead` });
 			continue;
 		}
-		fields.push(planField(event, f, name, paths.get(f.name) ?? { path: null, aggregate: false, vmlinux: false }, paths, options, memberNamer));
+		fields.push(planField(event, f, name, paths.get(f.name) ?? { path: null, aggregate: false, vmlinux: false }, paths, options, memberNamer, roles.get(f.name)));
 	}
 	return {
 		event, ident, kind: namers.kind(`RECORD_${ident.toUpperCase()}`), recordStruct: namers.tag(`record_${ident}`), scratchMap: namers.global(`${ident}_scratch`),
-		handler: namers.global(`handle_${ident}`), section: `${options.section}/${event.category}/${event.name}`, ctx, fields, omitted, exit: null,
+		handler: namers.global(`handle_${ident}`), section: `${options.section}/${event.category}/${event.name}`, ctx, fields, omitted, outputs, exit: null,
 	};
 }
 
@@ -512,15 +562,28 @@ export function planProgram(input: PlanInput, options: GeneratorOptions): Progra
 		notes.push(`Kernel ${input.kernel.release} predates BPF ring buffers (Linux 5.8), so records go through a perf buffer.`);
 	}
 	const namers: Namers = { global: scopeNamer(BPF_GLOBALS), kind: scopeNamer(), tag: scopeNamer(GENERATED_TAGS) };
-	const events = input.events.map((e) => planEvent(e, input, options, namers));
+	const exitName = (e: Event) => e.name.replace(/^sys_enter_/, 'sys_exit_');
+	// Output arguments are read at sys_exit, so an event with some is paired whenever its exit can be: found and not listed itself.
+	const exitAvailable = (e: Event) => isSyscallEnter(e) && !seen.has(`syscalls:${exitName(e)}`) && input.lookup?.('syscalls', exitName(e)) !== undefined;
+	const events = input.events.map((e) => planEvent(e, input, options, namers, exitAvailable(e)));
 	if (options.pairExit) {
 		const enters = events.filter((p) => isSyscallEnter(p.event));
 		if (enters.length === 0) throw new GenerateError('pairExit pairs syscalls:sys_enter_* events with their sys_exit_*, but no sys_enter_* event was given');
 		for (const p of enters) {
-			const exitKey = `syscalls:${p.event.name.replace(/^sys_enter_/, 'sys_exit_')}`;
+			const exitKey = `syscalls:${exitName(p.event)}`;
 			if (seen.has(exitKey)) throw new GenerateError(`${exitKey} is listed and also paired with syscalls:${p.event.name} by pairExit; drop one of them`);
 			p.exit = planExit(p, input, options, namers);
 		}
+	}
+	for (const p of events.filter((p) => p.outputs.length > 0)) {
+		const key = `${p.event.category}:${p.event.name}`;
+		const list = p.outputs.join(', ');
+		if (!exitAvailable(p.event)) {
+			notes.push(`${key}: the kernel writes ${list} during the call, so they can only be read at ${exitName(p.event)}, which ${seen.has(`syscalls:${exitName(p.event)}`) ? 'is listed as an event of its own' : 'this kernel does not have'}; they are shown as addresses.`);
+			continue;
+		}
+		if (!p.exit) p.exit = planExit(p, input, options, namers);
+		notes.push(`${key}: paired with ${exitName(p.event)} because the kernel writes ${list} during the call: ${p.event.name} saves the pointers, ${exitName(p.event)} reads what they point to.`);
 	}
 	for (const p of events) {
 		const ctxs = [p.ctx, p.exit?.ctx].filter((c) => c !== undefined);

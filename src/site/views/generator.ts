@@ -5,6 +5,8 @@
  */
 import { sampleLine, trigger } from '../../lib/generate/emit-readme.ts';
 import type { ProgramPlan } from '../../lib/generate/plan.ts';
+import { readAtExit, syscallArgRoles } from '../../lib/generate/syscall-roles.ts';
+import { requirementsSentence } from '../../lib/generate/requirements.ts';
 import type { Event } from '../../schemas/snapshot.ts';
 import { html, raw, type RawHtml } from '../html.ts';
 import { strings, type Lang } from '../i18n.ts';
@@ -19,6 +21,9 @@ const checkbox = (name: string, label: RawHtml | string, checked: boolean, extra
 
 /** Whether the pair-with-exit option applies: only a `sys_enter_*` event has an exit to pair with. */
 export const canPairExit = (event: Event) => event.category === 'syscalls' && event.name.startsWith('sys_enter_');
+
+/** Arguments the kernel writes during the call: the generator reads them at sys_exit and pairs the event for that. */
+const outputsOf = (event: Event) => [...syscallArgRoles(event)].filter(([, role]) => readAtExit(role)).map(([name]) => name);
 
 /** The options form's controls, for one event on one kernel (its fields differ between kernels). */
 export function optionsForm(lang: Lang, event: Event, options: PageOptions, defaultName: string): RawHtml {
@@ -39,6 +44,7 @@ ${event.format.fields.map((f) => checkbox('field', html`<code>${f.name}</code>`,
 </fieldset>
 <fieldset class="opt-group"><legend>${t.genBehaviour}</legend>
 ${canPairExit(event) ? checkbox('pairExit', t.genPairExit, options.pairExit) : null}
+${outputsOf(event).length > 0 ? html`<p class="muted small">${t.genPairsItself(outputsOf(event).join(', '), event.name.replace(/^sys_enter_/, 'sys_exit_'))}</p>` : null}
 ${checkbox('filterPid', t.genFilterPid, options.filterPid)}
 ${checkbox('filterComm', t.genFilterComm, options.filterComm)}
 </fieldset>
@@ -94,6 +100,7 @@ export function runView(lang: Lang, plan: ProgramPlan, verified: readonly Verifi
 	const printk = plan.transport === 'printk';
 	const real = verifiedLineFor(plan, verified);
 	return html`<p>${t.step7Text}</p>
+<p class="muted small">${requirementsSentence(plan, lang)}</p>
 ${cmdBlock(`sudo ./${plan.name}${flags ? ` ${flags}` : ''}`)}
 ${triggers.length ? html`<p>${t.step7Trigger}</p>${triggers.map((c) => cmdBlock(c))}` : null}
 <p>${real ? t.step7Verified(real.kernel, real.trigger, real.pairExit && !plan.events[0]!.exit) : printk ? t.step7OutputPrintk : t.step7Output}</p>

@@ -82,8 +82,9 @@ int handle_sys_enter_connect(struct trace_event_raw_sys_enter *ctx)
 	{
 		__u64 len = bounded(ctx->args[2], sizeof(r->uservaddr));
 
+		if (bpf_probe_read_user(r->uservaddr, len, (const void *)(unsigned long)ctx->args[1]))
+			len = 0;
 		r->uservaddr_len = len;
-		bpf_probe_read_user(r->uservaddr, len, (const void *)(unsigned long)ctx->args[1]);
 	}
 	r->addrlen = (__s32)ctx->args[2];
 	/* Keep the arguments until sys_exit_connect brings the return value. */

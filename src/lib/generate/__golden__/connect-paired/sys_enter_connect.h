@@ -24,7 +24,7 @@ struct record_sys_enter_connect {
 	struct record_header header;
 	__s32 fd;	/* int fd */
 	__u8 uservaddr[128];	/* struct sockaddr * uservaddr: the address it points to */
-	__u32 uservaddr_len;	/* bytes of uservaddr read: its length argument, at most sizeof(uservaddr) */
+	__u32 uservaddr_len;	/* bytes of uservaddr read, at most sizeof(uservaddr) */
 	__s32 addrlen;	/* int addrlen */
 	__s64 ret;	/* the return value, from sys_exit_connect */
 };

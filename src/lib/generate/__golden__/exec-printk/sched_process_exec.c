@@ -128,7 +128,7 @@ int main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	fprintf(stderr, "Tracing sched:sched_process_exec: copying bpf_printk lines from trace_pipe. Press Ctrl-C to stop.\n");
-	err = tp_copy_trace_pipe(&exiting);
+	err = tp_copy_trace_pipe(&exiting, tracepoints, sizeof(tracepoints) / sizeof(tracepoints[0]));
 
 cleanup:
 	sched_process_exec_bpf__destroy(skel);
