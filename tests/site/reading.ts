@@ -191,6 +191,8 @@ export function readingTests(site: () => Site): void {
 			const t = strings(lang);
 			const ctx = await context(390, { acceptDownloads: true });
 			const page = await open(ctx, `${prefix(lang)}events/syscalls/sys_enter_connect/`);
+			// The options form is drawn as the reader nears step 4.
+			await page.locator('#step-4').scrollIntoViewIfNeeded();
 			const field = page.locator('input[name="programName"]');
 			await field.fill('1bad-name');
 			await page.waitForFunction(() => document.querySelector('input[name="programName"]')?.getAttribute('aria-invalid') === 'true');
