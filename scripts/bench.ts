@@ -9,8 +9,9 @@
  *   weight      what home and an event page transfer before any interaction (HTML + CSS + JS, gzip)
  *   island      the JS an event page loads on first interaction (generator, shiki, grammars), gzip
  *   options     option change → regenerated, highlighted code in the page (ms)
- *   search      one explorer keystroke → results redrawn (ms)
- *   lighthouse  mobile scores (performance, accessibility, best practices, SEO) for home and an event page
+ *   search      hit rate of the search table (src/site/search-queries.ts) over data/ and content/;
+ *               one explorer keystroke → results redrawn (ms)
+ *   lighthouse  mobile scores (performance, accessibility, best practices, SEO) for home, explorer, an event page and a guide
  *
  *   capture     as root: atlas-capture.sh on this machine (time, archive size) and the archive's import (scripts/bench-capture.ts)
  *
@@ -23,11 +24,16 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import lighthouse from 'lighthouse';
 import { chromium, type Page } from 'playwright-core';
+import { packEventIndex, unpackEventIndex } from '../src/site/event-index.ts';
+import { featuredEvents } from '../src/site/featured.ts';
+import { dataDir, loadCatalog } from '../src/site/data.ts';
+import { caseRank, SEARCH_CASES } from '../src/site/search-queries.ts';
+import { createEventSearch } from '../src/site/search.ts';
 import { CHROMIUM, CHROMIUM_ARGS } from '../tests/site/browser.ts';
 import { buildSite } from '../tests/site/build.ts';
+import { readGuideDocs } from '../tests/site/guide-docs.ts';
 import { listKernelIds, readSnapshot, writeSnapshot } from '../src/data/store.ts';
 import { listVerifiedKernels, readVerifyResult, writeVerifyResult } from '../src/data/verify.ts';
-import { loadCatalog, dataDir } from '../src/site/data.ts';
 import { BUDGET, count, HOST_LIMITS, hostViolations, measureDist, measureFiles, PLANNED_KERNELS, size } from './lib/host-limits.ts';
 import { serveStatic } from '../tests/site/serve.ts';
 import { benchCapture } from './bench-capture.ts';
@@ -68,6 +74,18 @@ if (!dist) {
 }
 if (!existsSync(join(dist, 'index.html'))) fail('bench', `--dist ${dist} has no index.html: pass the output folder of astro build`);
 await benchCapture();
+
+// Search quality: where the table's queries land, over the real data and guides.
+{
+	const guides = readGuideDocs();
+	const index = unpackEventIndex(packEventIndex(loadCatalog(), featuredEvents(guides)));
+	const search = createEventSearch(index.entries, index);
+	const ranks = SEARCH_CASES.map((c) => ({ c, rank: caseRank(c, search, guides) }));
+	const hits = ranks.filter((r) => r.rank !== null && r.rank <= r.c.within);
+	const first = ranks.filter((r) => r.rank === 1);
+	console.log(`search hit rate: ${hits.length} of ${ranks.length} queries land where the table says (${((100 * hits.length) / ranks.length).toFixed(1)}%), ${first.length} ranked first`);
+	for (const r of ranks.filter((r) => !hits.includes(r))) console.log(`  missed: ${r.c.query} (${r.c.lang}) → ${r.c.event ?? r.c.guide}: rank ${r.rank ?? 'none'}`);
+}
 
 const figures = measureDist(dist);
 const kernels = loadCatalog().kernels;
@@ -192,7 +210,9 @@ await context.close();
 // Lighthouse, mobile settings (its default: emulated phone, simulated slow 4G and CPU).
 for (const [label, path] of [
 	['home', ''],
+	['explorer', 'en/events/'],
 	['event page', EVENT_PAGE],
+	['guide', 'guides/trace-connect/'],
 ] as const) {
 	const result = await lighthouse(server.url + path, { port: LIGHTHOUSE_PORT, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility', 'best-practices', 'seo'] });
 	const categories = result?.lhr.categories ?? {};

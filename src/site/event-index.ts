@@ -27,6 +27,8 @@ export interface EventIndex {
 	/** How many data shards each category's events are spread over (same order as categories; see event-data.ts). */
 	shards: number[];
 	entries: IndexEntry[];
+	/** `category:name` of the events the guides and the home page use (see featured.ts). */
+	featured: ReadonlySet<string>;
 }
 
 /** The JSON form: `[category index, name, kernel mask, module index or -1]` per event. */
@@ -36,12 +38,14 @@ export interface PackedEventIndex {
 	shards: number[];
 	modules: string[];
 	events: [number, string, number, number][];
+	/** Positions in `events` of the featured events. */
+	featured: number[];
 }
 
 /** A bit mask holds at most 31 kernels; more would need a wider encoding. */
 const MAX_KERNELS = 31;
 
-export function packEventIndex(catalog: Catalog): PackedEventIndex {
+export function packEventIndex(catalog: Catalog, featured: readonly string[] = []): PackedEventIndex {
 	if (catalog.kernels.length > MAX_KERNELS) {
 		throw new Error(`the event index holds at most ${MAX_KERNELS} kernels, data/ has ${catalog.kernels.length}`);
 	}
@@ -60,11 +64,14 @@ export function packEventIndex(catalog: Catalog): PackedEventIndex {
 			e.kernels.reduce((mask, id) => mask | kernelBit.get(id)!, 0),
 			e.module === null ? -1 : moduleIndex.get(e.module)!,
 		]),
+		featured: catalog.events.flatMap((e, i) => (featured.includes(`${e.category}:${e.name}`) ? [i] : [])),
 	};
 }
 
 export function unpackEventIndex(packed: PackedEventIndex): EventIndex {
+	const featured = new Set(packed.featured.map((i) => `${packed.categories[packed.events[i]![0]]}:${packed.events[i]![1]}`));
 	return {
+		featured,
 		kernels: packed.kernels,
 		categories: packed.categories,
 		shards: packed.shards,

@@ -12,3 +12,8 @@ export function guidesOf<D, E extends GuideEntry<D>>(entries: readonly E[], lang
 		.map((entry) => ({ slug: entry.id.replace(/^[^/]+\//, ''), data: entry.data, entry }))
 		.sort((a, b) => a.data.order - b.data.order || (a.slug < b.slug ? -1 : 1));
 }
+
+/** A guide's numbered steps, from its MDX body (`<Step n={1} title="…">`), for the contents list. */
+export function guideSteps(body: string): { n: number; title: string }[] {
+	return [...body.matchAll(/<Step\s+n=\{(\d+)\}\s+title="([^"]*)"/g)].map((m) => ({ n: Number(m[1]), title: m[2]! }));
+}

@@ -8,7 +8,7 @@ import uFuzzy from '@leeoniya/ufuzzy';
 
 /** Longer than any `category:name` key (the longest real one is 71 characters). */
 export const MAX_NEEDLE_LENGTH = 128;
-const MAX_TERMS = 4;
+export const MAX_TERMS = 4;
 
 /** The part of `text` worth searching for: at most MAX_NEEDLE_LENGTH characters in at most a few terms. */
 export function boundedNeedle(text: string): string {

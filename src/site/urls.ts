@@ -25,6 +25,8 @@ export function createUrls(base: string) {
 		guide: (lang: Lang, slug: string) => page(lang, `guides/${slug}/`),
 		/** The list of every event of every kernel, for search. */
 		eventIndex: () => `${root}data/events.json`,
+		/** Every guide's title, headings and events, for the search dialog. */
+		guideIndex: () => `${root}data/guides.json`,
 		/** A share of one category's events on every kernel, with everything the event page's island needs (see event-data.ts). */
 		eventShard: (category: string, shard: number) => `${root}data/events/${category}/${shard}.json`,
 		pagefind: () => `${root}pagefind/pagefind.js`,

@@ -1,8 +1,8 @@
 /**
  * A small data folder for the browser tests, cut from the committed snapshots (real captures, every
- * kernel): the sched category and the connect/accept/openat/execve syscalls, with the verifier's
- * results for those events. Building the site from it takes seconds instead of the minutes the full
- * data takes.
+ * kernel): the syscalls and sched categories and every other event the guides in content/ name
+ * (their syscall tables and available_events excerpts need the whole syscalls category), with the verifier's results for those events. Building the site from it takes
+ * seconds instead of the minutes the full data takes.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,9 +11,21 @@ import { listKernelIds, readSnapshot, writeSnapshot } from '../../src/data/store
 import { listVerifiedKernels, readVerifyResult, writeVerifyResult } from '../../src/data/verify.ts';
 import { checksOf, countOutcomes } from '../../src/schemas/verify.ts';
 import { dataDir } from '../../src/site/data.ts';
+import { LANGS } from '../../src/site/i18n.ts';
+import { guideSlugs, readOutline } from '../guides/outline.ts';
+
+/** Every `category:name` a guide names, in its frontmatter or a component's props. */
+const guideEvents = new Set(
+	LANGS.flatMap((lang) => guideSlugs(lang).flatMap((slug) => {
+		const outline = readOutline(lang, slug);
+		return [...outline.frontmatter.events, ...outline.eventRefs];
+	})),
+);
 
 const KEEP = (e: { category: string; name: string }) =>
-	e.category === 'sched' || (e.category === 'syscalls' && /^sys_(enter|exit)_(connect|accept4?|openat2?|execve)$/.test(e.name));
+	e.category === 'sched' ||
+	e.category === 'syscalls' ||
+	guideEvents.has(`${e.category}:${e.name}`);
 
 export function writeFixtureData(): string {
 	const source = dataDir();

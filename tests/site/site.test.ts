@@ -1,7 +1,8 @@
 /**
- * The site in a real browser: built once from real captured data (a slice of data/) under a
- * sub-path, served statically, and driven with Debian's Chromium. The downloaded project must
- * build with make.
+ * The site in a real browser: built once from real captured data (a slice of data/) and the real
+ * guides under a sub-path, served statically, and driven with Debian's Chromium. The downloaded
+ * project must build with make; every kind of page must read on a 390 px phone (reading.ts);
+ * search must land where src/site/search-queries.ts says.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -12,8 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listKernelIds, readProvenance } from '../../src/data/store.ts';
 import { listVerifiedKernels, readVerifyResult } from '../../src/data/verify.ts';
 import { nearestKernel } from '../../src/lib/capture/nearest.ts';
-import { strings } from '../../src/site/i18n.ts';
+import { num, strings } from '../../src/site/i18n.ts';
 import { shardOf } from '../../src/site/shards.ts';
+import { readingTests } from './reading.ts';
 import { launchChromium } from './browser.ts';
 import { buildSite } from './build.ts';
 import { writeFixtureData } from './fixture-data.ts';
@@ -30,7 +32,7 @@ describe('the site in Chromium', () => {
 
 	beforeAll(async () => {
 		data = writeFixtureData();
-		const site = buildSite({ ATLAS_DATA: data, ATLAS_BASE: BASE, ATLAS_CONTENT: mkdtempSync(join(tmpdir(), 'atlas-no-guides-')) });
+		const site = buildSite({ ATLAS_DATA: data, ATLAS_BASE: BASE });
 		siteDir = site.dir;
 		oldest = readFileSync(join(site.dir, 'data', 'events.json'), 'utf8').match(/"id":"([^"]+)"/)![1]!;
 		server = await serveStatic(site.dir, BASE);
@@ -174,8 +176,8 @@ describe('the site in Chromium', () => {
 			await page.goto(`${server.url}en/kernels/${result.kernel}/`);
 			const items = await page.locator('section[aria-labelledby="verified-title"] li').allTextContents();
 			const expected = [
-				...result.contexts.map((c) => `${en.verifyCheck(c)}: ${result.counts[c]!.passed} of ${result.counts[c]!.events} events passed`),
-				...result.variants.map((v) => `${en.verifyCheck(v.name)} (${en.verifyScope(v.scope)}): ${result.counts[v.name]!.passed} of ${result.counts[v.name]!.events} events passed`),
+				...result.contexts.map((c) => `${en.verifyCheck(c)}: ${num(result.counts[c]!.passed)} of ${num(result.counts[c]!.events)} events passed`),
+				...result.variants.map((v) => `${en.verifyCheck(v.name)} (${en.verifyScope(v.scope)}): ${num(result.counts[v.name]!.passed)} of ${num(result.counts[v.name]!.events)} events passed`),
 			];
 			expect(items.map((s) => s.replace(/\s+/g, ' ').trim()), result.kernel).toEqual(expected);
 		}
@@ -184,11 +186,13 @@ describe('the site in Chromium', () => {
 			const counts = Object.values(result.counts);
 			const card = page.locator('.kernel-card', { has: page.locator('.kc-id', { hasText: result.kernel }) });
 			await expect(card.locator('.kc-verified').textContent(), result.kernel).resolves.toBe(
-				`verifier: ${counts.reduce((n, c) => n + c.passed, 0)} of ${counts.reduce((n, c) => n + c.events, 0)} programs load and attach`,
+				`verifier: ${num(counts.reduce((n, c) => n + c.passed, 0))} of ${num(counts.reduce((n, c) => n + c.events, 0))} programs load and attach`,
 			);
 		}
 		await page.close();
 	});
+
+	readingTests(() => ({ server, browser, data, siteDir }));
 
 	it('points a pasted uname -r to the nearest captured kernel, and serves the capture script at the site root', async () => {
 		const page = await open('en/kernels/');

@@ -4,7 +4,8 @@
  * (the options form and the files the page leaves out, switching kernel, changing options, the zip)
  * loads event-runtime.ts on first use: when the reader nears step 4 or reaches for a control.
  */
-import { addCopyButtons } from './copy-buttons.ts';
+import { spyContents } from '../toc-spy.ts';
+import { addCopyButtons, codeOfCopyButton, copyText } from './copy-buttons.ts';
 
 type Runtime = Awaited<ReturnType<typeof import('./event-runtime.ts')['createRuntime']>>;
 
@@ -15,17 +16,6 @@ function saveFile(name: string, data: BlobPart, type: string): void {
 	a.click();
 	a.remove();
 	setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
-async function copyText(button: HTMLElement, text: string, done: string): Promise<void> {
-	await navigator.clipboard.writeText(text);
-	const label = button.textContent;
-	button.textContent = done;
-	button.classList.add('done');
-	setTimeout(() => {
-		button.textContent = label;
-		button.classList.remove('done');
-	}, 1500);
 }
 
 export class AtlasEvent extends HTMLElement {
@@ -42,12 +32,14 @@ export class AtlasEvent extends HTMLElement {
 		const copy = this.dataset.copyLabel ?? 'Copy';
 		const copied = this.dataset.copiedLabel ?? 'Copied';
 		addCopyButtons(this, copy);
+		const toc = this.querySelector<HTMLElement>('.event-aside .toc');
+		if (toc) spyContents(toc);
 
 		this.addEventListener('click', (event) => {
 			const target = (event.target as HTMLElement).closest<HTMLElement>('button, a[data-kernel-link]');
 			if (!target) return;
 			if (target.matches('[data-copy-cmd]')) {
-				void copyText(target, target.parentElement!.querySelector('code')!.textContent ?? '', copied);
+				void copyText(target, codeOfCopyButton(target), copied);
 			} else if (target.matches('[data-copy-file]')) {
 				void copyText(target, codeOf(target), copied);
 			} else if (target.matches('[data-download-file]')) {
@@ -60,7 +52,10 @@ export class AtlasEvent extends HTMLElement {
 			} else if (target.matches('[data-download-zip]')) {
 				void this.runtime().then(async (r) => {
 					const zip = await r.zip();
-					if (zip) saveFile(zip.name, zip.data as BlobPart, 'application/zip');
+					const status = this.querySelector<HTMLElement>('[data-zip-status]');
+					if (status) status.textContent = 'problem' in zip ? zip.problem : '';
+					if ('problem' in zip) this.querySelector<HTMLInputElement>('input[name="programName"]:invalid')?.focus();
+					else saveFile(zip.name, zip.data as BlobPart, 'application/zip');
 				});
 			} else if (target.matches('.kp[data-kernel]:not([aria-disabled="true"])')) {
 				void this.runtime().then((r) => r.setKernel(target.dataset.kernel!));
@@ -106,8 +101,18 @@ export class AtlasEvent extends HTMLElement {
 		});
 		form?.addEventListener('submit', (event) => event.preventDefault());
 
-		// A shared link with a kernel or options: apply them now.
-		if (new URLSearchParams(location.search).size > 0) warm();
+		// A shared link with a kernel or options: apply them now. Without a kernel in the link, the
+		// kernel the reader last picked on any event page, when this event exists on it.
+		const params = new URLSearchParams(location.search);
+		let remembered: string | null = null;
+		try {
+			remembered = localStorage.getItem('atlas-kernel');
+		} catch {
+			// Private mode: no memory.
+		}
+		const rememberedHere = remembered && !params.has('kernel') && remembered !== this.dataset.kernel && this.querySelector(`.kp[data-kernel="${CSS.escape(remembered)}"]:not([aria-disabled="true"])`);
+		if (rememberedHere) void this.runtime().then((r) => r.setKernel(remembered!));
+		else if (params.size > 0) warm();
 
 		// The page holds only the BPF program, as plain text: the form, the colours and the other files
 		// are drawn as the reader nears the generator's steps (or jumps to one).

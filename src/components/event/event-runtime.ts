@@ -13,10 +13,11 @@ import { html, toHtml } from '../../site/html.ts';
 import { strings, type Lang } from '../../site/i18n.ts';
 import type { Event } from '../../schemas/snapshot.ts';
 import { defaultPageOptions, readOptions, writeOptions, type PageOptions } from '../../site/options-query.ts';
+import { programNameProblem } from '../../site/program-name.ts';
 import { shardOf } from '../../site/shards.ts';
 import { createUrls } from '../../site/urls.ts';
 import { codePanel, shownFiles, stepOfFile, type GeneratedFile } from '../../site/views/code-files.ts';
-import { buildCommands, optionsForm, runView } from '../../site/views/generator.ts';
+import { buildCommands, optionsForm, runView, type VerifiedLine } from '../../site/views/generator.ts';
 import { kernelView } from '../../site/views/guide.ts';
 import { loadEventSearch } from '../search/event-search.ts';
 import { addCopyButtons } from './copy-buttons.ts';
@@ -130,8 +131,17 @@ export async function createRuntime(root: HTMLElement) {
 	function renderCode(since = performance.now()): void {
 		const { events, skipped } = programEvents();
 		generated = generate(generatorInput(source, kernel, events), options);
+		// A bad program name is the reader's to fix: say so at the field, in the page's language.
+		const nameField = form.querySelector<HTMLInputElement>('input[name="programName"]');
+		const nameProblem = programNameProblem(options.programName ?? '', lang);
+		if (nameField) {
+			nameField.setCustomValidity(nameProblem ?? '');
+			if (nameProblem) nameField.setAttribute('aria-invalid', 'true');
+			else nameField.removeAttribute('aria-invalid');
+			nameField.setAttribute('aria-describedby', 'gen-status');
+		}
 		if (!generated.ok) {
-			status.innerHTML = toHtml(html`<p class="notice">${t.genError(generated.error)}</p>`);
+			status.innerHTML = toHtml(html`<p class="notice" role="alert">${nameProblem ?? t.genError(generated.error)}</p>`);
 			return;
 		}
 		status.innerHTML = skipped.length ? toHtml(html`<p class="note">${t.genSkipped(skipped.join(', '), kernel.release)}</p>`) : '';
@@ -167,7 +177,8 @@ export async function createRuntime(root: HTMLElement) {
 		}
 		if (later.size > 0) requestIdle(() => colourLater(project.programName));
 		root.querySelector('[data-build]')!.innerHTML = toHtml(buildCommands(project.programName));
-		root.querySelector('[data-run]')!.innerHTML = toHtml(runView(lang, plan));
+		const run = root.querySelector<HTMLElement>('[data-run]')!;
+		run.innerHTML = toHtml(runView(lang, plan, JSON.parse(run.dataset.verified ?? '[]') as VerifiedLine[]));
 		addCopyButtons(root, t.copy);
 		// Read by `npm run bench`: from the change to the new, highlighted code in the page.
 		root.dataset.renderMs = (performance.now() - since).toFixed(2);
@@ -236,6 +247,12 @@ export async function createRuntime(root: HTMLElement) {
 			const next = data.kernels.find((k) => k.id === id);
 			if (!next || !data.event(name, id) || next.id === kernel.id) return;
 			kernel = next;
+			// Remembered for the next event page (atlas-event.ts opens it on this kernel).
+			try {
+				localStorage.setItem('atlas-kernel', id);
+			} catch {
+				// Private mode: nothing to remember.
+			}
 			renderKernel();
 			renderCode();
 			writeUrl();
@@ -276,9 +293,10 @@ export async function createRuntime(root: HTMLElement) {
 			renderCode();
 			writeUrl();
 		},
-		async zip(): Promise<{ name: string; data: Uint8Array } | null> {
+		/** The project zip, or why there is none (in the page's language). */
+		async zip(): Promise<{ name: string; data: Uint8Array } | { problem: string }> {
 			if (!generated) renderCode();
-			if (!generated?.ok) return null;
+			if (!generated?.ok) return { problem: programNameProblem(options.programName ?? '', lang) ? t.genZipBlocked : t.genError(generated?.ok === false ? generated.error : '') };
 			const { projectZip } = await import('../../site/zip.ts');
 			const { programName, files } = generated.project;
 			return { name: `${programName}.zip`, data: projectZip(programName, files) };

@@ -1,9 +1,11 @@
 /**
- * The search dialog's results: event names first (fuzzy, instant), then pages from Pagefind.
- * Arrow keys move through both lists; Enter opens the active one.
+ * The search dialog's results: events (ranked by search.ts), then guides (guide-search.ts, the
+ * reader's language first), then any other page Pagefind finds that is not already listed.
+ * Arrow keys move through the lists; Enter opens the active one.
  */
+import { rankGuides, type GuideDoc } from '../../site/guide-search.ts';
 import { html, raw, toHtml } from '../../site/html.ts';
-import { strings, type Lang } from '../../site/i18n.ts';
+import { LANG_NAME, strings, type Lang } from '../../site/i18n.ts';
 import { createUrls } from '../../site/urls.ts';
 import { eventRows } from '../../site/views/event-list.ts';
 import { loadEventSearch } from './event-search.ts';
@@ -24,6 +26,9 @@ export function createPanel(dialog: HTMLDialogElement, config: { lang: Lang; bas
 	const results = dialog.querySelector<HTMLElement>('.search-results')!;
 	const input = dialog.querySelector('input')!;
 	const events = loadEventSearch(urls.eventIndex());
+	const guides: Promise<GuideDoc[]> = fetch(urls.guideIndex())
+		.then((response) => (response.ok ? (response.json() as Promise<GuideDoc[]>) : []))
+		.catch(() => []);
 	let pagefind: Promise<Pagefind | null> | undefined;
 	const loadPagefind = () =>
 		(pagefind ??= import(/* @vite-ignore */ urls.pagefind())
@@ -33,11 +38,14 @@ export function createPanel(dialog: HTMLDialogElement, config: { lang: Lang; bas
 			})
 			.catch(() => null)); // No index (e.g. `astro dev`): event search still works.
 	let eventsHtml = '';
+	let guidesHtml = '';
 	let pagesHtml = '';
+	/** URLs already listed as events or guides, which Pagefind's hits must not repeat. */
+	let listed = new Set<string>();
 	let latest = '';
 
 	const paint = () => {
-		results.innerHTML = eventsHtml + pagesHtml || (latest ? `<p class="empty">${t.searchNoResults}</p>` : '');
+		results.innerHTML = eventsHtml + guidesHtml + pagesHtml || (latest ? `<p class="empty">${t.searchNoResults}</p>` : '');
 		setActive(0);
 	};
 	const links = () => [...results.querySelectorAll<HTMLAnchorElement>('.event-row > a, a.page-hit')];
@@ -65,24 +73,38 @@ export function createPanel(dialog: HTMLDialogElement, config: { lang: Lang; bas
 		const query = typed.trim();
 		latest = query;
 		if (!query) {
-			eventsHtml = pagesHtml = '';
+			eventsHtml = guidesHtml = pagesHtml = '';
 			paint();
 			return;
 		}
 		results.innerHTML ||= `<p class="empty">${t.searchLoading}</p>`;
-		void events.then(({ index, search }) => {
+		const listedNow = Promise.all([events, guides]).then(([{ index, search }, docs]) => {
 			if (latest !== query) return;
 			const found = search(query, {}, 8);
 			eventsHtml = found.total
 				? toHtml(html`<h2>${t.searchEvents}</h2><ul class="event-list">${eventRows(found.entries, { lang: config.lang, urls, kernels: index.kernels })}</ul>`)
 				: '';
+			const matching = rankGuides(query, docs, config.lang).slice(0, 4);
+			guidesHtml = matching.length
+				? toHtml(
+						html`<h2>${t.searchGuides}</h2>${matching.map(
+							(g) =>
+								html`<a class="page-hit guide-hit" href="${urls.guide(g.lang, g.slug)}" hreflang="${g.lang}"><strong>${g.title}${g.lang === config.lang ? '' : html` <small>(${LANG_NAME[g.lang]})</small>`}</strong><span>${g.description}</span></a>`,
+						)}`,
+					)
+				: '';
+			listed = new Set([...found.entries.map((e) => urls.event(config.lang, e.category, e.name)), ...matching.map((g) => urls.guide(g.lang, g.slug))]);
+			// Which query the events and guides shown answer (tests wait for it).
+			results.dataset.query = query;
 			paint();
 		});
 		void loadPagefind().then(async (module) => {
 			const response = await module?.debouncedSearch(query, {}, 150);
 			if (!response || latest !== query) return;
-			const hits = await Promise.all(response.results.slice(0, 6).map((r) => r.data()));
+			const all = await Promise.all(response.results.slice(0, 12).map((r) => r.data()));
+			await listedNow;
 			if (latest !== query) return;
+			const hits = all.filter((hit) => !listed.has(hit.url)).slice(0, 6);
 			// Pagefind's excerpt is HTML it escaped itself, with <mark> around the matches.
 			pagesHtml = hits.length
 				? `<h2>${t.searchPages}</h2>` +

@@ -17,7 +17,7 @@ export function loadEventSearch(url: string): Promise<LoadedSearch> {
 		})
 		.then((packed) => {
 			const index = unpackEventIndex(packed);
-			return { index, search: createEventSearch(index.entries) };
+			return { index, search: createEventSearch(index.entries, index) };
 		});
 	return loading;
 }

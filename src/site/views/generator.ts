@@ -66,20 +66,47 @@ export function buildCommands(programName: string): RawHtml {
 	return cmdBlock(`unzip ${programName}.zip && cd ${programName} && make`);
 }
 
-/** Step 7: run the program, make the event happen, and the lines it prints. */
-export function runView(lang: Lang, plan: ProgramPlan): RawHtml {
+/** A line a headline program really printed in a kernel's VM (data/verify/), for step 7. */
+export interface VerifiedLine {
+	kernel: string;
+	/** `category:name` of the event the program traced. */
+	event: string;
+	pairExit: boolean;
+	/** The command that made the event happen. */
+	trigger: string;
+	line: string;
+}
+
+/**
+ * The verified line step 7 can show for `plan`: one from a program that prints the same fields
+ * (one event, all its fields, not printk), the same exit pairing and the plan's kernel first.
+ */
+export function verifiedLineFor(plan: ProgramPlan, lines: readonly VerifiedLine[]): VerifiedLine | null {
+	const [only, ...more] = plan.events;
+	const key = only && `${only.event.category}:${only.event.name}`;
+	if (!only || more.length > 0 || plan.transport === 'printk' || plan.options.fields[key!] !== undefined) return null;
+	const paired = Boolean(only.exit);
+	const fits = lines
+		.filter((l) => l.event === key)
+		.sort((a, b) => Number(b.pairExit === paired) - Number(a.pairExit === paired) || Number(b.kernel === plan.kernel.id) - Number(a.kernel === plan.kernel.id));
+	return fits[0] ?? null;
+}
+
+/** Step 7: run the program, make the event happen, and the lines it prints (a real one when verified). */
+export function runView(lang: Lang, plan: ProgramPlan, verified: readonly VerifiedLine[] = []): RawHtml {
 	const t = strings(lang);
 	const flags = [plan.options.filterPid ? '[-p PID]' : '', plan.options.filterComm ? '[-c COMM]' : ''].filter(Boolean).join(' ');
 	const triggers = [...new Set(plan.events.map((p) => trigger(p.event)).filter((c): c is string => c !== null))];
 	const printk = plan.transport === 'printk';
+	const real = verifiedLineFor(plan, verified);
 	return html`<p>${t.step7Text}</p>
 <p class="muted small">${requirementsSentence(plan, lang)}</p>
 ${cmdBlock(`sudo ./${plan.name}${flags ? ` ${flags}` : ''}`)}
 ${triggers.length ? html`<p>${t.step7Trigger}</p>${triggers.map((c) => cmdBlock(c))}` : null}
-<p>${printk ? t.step7OutputPrintk : t.step7Output}</p>
+<p>${real ? t.step7Verified(real.kernel, real.trigger, real.pairExit && !plan.events[0]!.exit) : printk ? t.step7OutputPrintk : t.step7Output}</p>
 ${
 	printk
 		? null
-		: html`<pre class="out"><code>${['TIME     PID     COMM             EVENT AND FIELDS', ...plan.events.map(sampleLine)].join('\n')}</code></pre>`
+		: html`<pre class="out"><code>${['TIME     PID     COMM             EVENT AND FIELDS', ...(real ? [real.line] : plan.events.map(sampleLine))].join('\n')}</code></pre>`
 }`;
 }

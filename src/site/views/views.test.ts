@@ -5,7 +5,7 @@ import { toHtml } from '../html.ts';
 import { defaultPlan, generate, generatorInput, portableContext } from '../generator-input.ts';
 import { defaultPageOptions } from '../options-query.ts';
 import { codePanel, stepOfFile } from './code-files.ts';
-import { optionsForm, runView } from './generator.ts';
+import { optionsForm, runView, verifiedLineFor } from './generator.ts';
 import { kernelView, structText } from './guide.ts';
 
 const events = fixtureEvents();
@@ -71,6 +71,17 @@ describe('event page views', () => {
 		expect(run).toContain('sudo ./sys_enter_openat [-p PID] [-c COMM]');
 		expect(run).toContain('cat /etc/hostname');
 		expect(run).toContain('ret=…');
+		// A line a verified kernel really printed replaces the placeholder, the pairing that matches first.
+		const real = (kernel: string, pairExit: boolean) => ({ kernel, event: 'syscalls:sys_enter_openat', pairExit, trigger: 'cat /verify/marker', line: `12:00:00 1 cat sys_enter_openat dfd=-100 ${kernel} ${pairExit}` });
+		const lines = [real('6.1-amd64', false), real('7.2-amd64', true), real('5.10-amd64', true)];
+		expect(verifiedLineFor(result.plan, lines)?.line).toBe(lines[1]!.line);
+		const shown = toHtml(runView('en', result.plan, lines));
+		expect(shown).toContain(lines[1]!.line);
+		expect(shown).not.toContain('ret=…');
+		expect(verifiedLineFor(result.plan, [real('6.1-amd64', false)])?.kernel).toBe('6.1-amd64');
+		const subset = generate(generatorInput(source, FIXTURE_KERNEL, [e]), { ...defaultPageOptions('en'), fields: ['dfd'] });
+		if (!subset.ok) throw new Error(subset.error);
+		expect(verifiedLineFor(subset.plan, lines)).toBeNull();
 		const panel = toHtml(codePanel(result.project.files[0]!, escapeHtml(result.project.files[0]!.content), 'en'));
 		expect(panel).toContain('data-path="sys_enter_openat.bpf.c"');
 	});
