@@ -3,8 +3,8 @@
 # snapshot's trace-event modules are loaded): runs the headline programs end to end, then loads and
 # attaches every object through this kernel's verifier, leaving the results in $OUT/verify for the host.
 #
-#   /verify/load-all                  static loader: one JSON line per object (tests/generate/load-all.c)
-#   /verify/batches/<n>               object paths, one per line, loaded by one load-all process
+#   /verify/load-all                  static loader: one JSON line per program (tests/generate/load-all.c)
+#   /verify/batches/<n>               object paths (hundreds of programs each), one per line, loaded by one load-all process
 #   /verify/headline/<name>/prog      a generated loader, built statically
 #   /verify/headline/<name>/trigger   sh script making its event fire; $1 is where it writes its pid
 #
@@ -51,7 +51,7 @@ cp /sys/kernel/btf/vmlinux /tmp/vmlinux.btf
 total=$(cat /verify/batches/* | wc -l)
 done_count=0
 for batch in /verify/batches/*; do
-	/verify/load-all --btf /tmp/vmlinux.btf $(cat "$batch") >>$OUT/verify/load.jsonl 2>>$OUT/verify/load.stderr
+	/verify/load-all --per-program --btf /tmp/vmlinux.btf $(cat "$batch") >>$OUT/verify/load.jsonl 2>>$OUT/verify/load.stderr
 	done_count=$((done_count + $(wc -l <"$batch")))
-	say "step loaded and attached $done_count of $total programs"
+	say "step loaded and attached $done_count of $total objects ($(wc -l <$OUT/verify/load.jsonl) programs)"
 done

@@ -7,6 +7,8 @@ import type { Failure, Outcome } from '../../src/schemas/verify.ts';
 /** One line of load-all (tests/generate/load-all.c). */
 export interface LoadLine {
 	object: string;
+	/** The program (function name) the line is about; "" when the object could not be opened. */
+	program?: string;
 	ok: boolean;
 	stage?: 'open' | 'load' | 'attach';
 	error?: string;
@@ -62,6 +64,26 @@ export function compileOutcome(stderr: string): Failure {
 /** The generator refusing an event, as an outcome. */
 export function generateOutcome(message: string): Failure {
 	return { stage: 'generate', error: message.split('\n')[0] || 'the generator refused the event', log: message };
+}
+
+/** load-all's lines by object and program, for programOutcome. */
+export function indexLoadLines(lines: LoadLine[]): Map<string, LoadLine> {
+	return new Map(lines.map((l) => [`${l.object}\0${l.program ?? ''}`, l]));
+}
+
+/**
+ * The outcome of one event's program from load-all's lines: its SEC functions (`functions`, in
+ * `object`) each have a line, or the object has one with program "" (it could not be opened). The
+ * first failure wins; no line at all means load-all died on that object (`loaderErrors` says how).
+ */
+export function programOutcome(object: string, functions: string[], lines: Map<string, LoadLine>, loaderErrors: string): Outcome {
+	const own = functions.map((f) => lines.get(`${object}\0${f}`) ?? lines.get(`${object}\0`));
+	const failed = own.find((l) => l && !l.ok);
+	if (failed) return loadOutcome(failed);
+	if (own.length === 0 || own.some((l) => !l)) {
+		return { stage: 'load', error: 'load-all reported nothing for this program (it crashed on this object?)', log: loaderErrors.split('\n').slice(-10).join('\n') };
+	}
+	return 'passed';
 }
 
 /** Parses load-all's stdout (non-JSON lines, if any, are ignored). */

@@ -18,12 +18,12 @@ import { VARIANTS, variantEvents } from './variants.ts';
 import { explain } from './explain.ts';
 import { checkHeadline, MARKER_PATH } from './headline.ts';
 import { prepareKernel, runPayload } from './kernel.ts';
-import { loadOutcome, parseLoadLines } from './results.ts';
+import { indexLoadLines, parseLoadLines, programOutcome } from './results.ts';
 import { kernelBtfFromImage } from './vmlinux.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-/** Objects per load-all process in the guest: a progress line each, and a crash loses only one batch. */
-const BATCH = 250;
+/** Objects per load-all process in the guest (each holds up to UNITY_BATCH programs): a progress line each, and a crash loses only one batch. */
+const BATCH = 4;
 
 export interface VerifyOptions {
 	dataDir: string;
@@ -88,7 +88,7 @@ export async function verifyKernel(id: string, opts: VerifyOptions): Promise<Ver
 		const srcDir = join(opts.workDir, check.name);
 		const programs = await buildPrograms(snapshot, check.events, check.options, srcDir, objDir, { plain: bpfFlags(srcDir), vmlinux: btf?.flags ?? null });
 		built.set(check.name, new Map(programs.map((p) => [p.key, p])));
-		for (const p of programs) if (p.object) guestObjects.push(`/${relative(payload, p.object)}`);
+		for (const object of new Set(programs.map((p) => p.object))) if (object) guestObjects.push(`/${relative(payload, object)}`);
 		const failed = programs.filter((p) => p.failure);
 		const first = failed[0] ? ` (${failed[0].key}: ${failed[0].failure!.error})` : '';
 		progress(`${check.name}: ${programs.length - failed.length} programs compiled${failed.length ? `, ${failed.length} did not${first}` : ''}`);
@@ -109,14 +109,12 @@ export async function verifyKernel(id: string, opts: VerifyOptions): Promise<Ver
 	const out = join(vm.outDir, 'verify');
 
 	const loadLines = existsSync(join(out, 'load.jsonl')) ? parseLoadLines(readFileSync(join(out, 'load.jsonl'), 'utf8')) : [];
-	const byObject = new Map(loadLines.map((l) => [l.object, l]));
+	const lines = indexLoadLines(loadLines);
 	const loaderErrors = existsSync(join(out, 'load.stderr')) ? readFileSync(join(out, 'load.stderr'), 'utf8').trim() : '';
 	const outcomeOf = (p: BuiltProgram): Outcome => {
 		// Compiler messages name files in the work dir: keep the paths inside it, which stay the same from run to run.
 		if (p.failure) return { ...p.failure, log: p.failure.log.replaceAll(`${opts.workDir}/`, '') };
-		const line = byObject.get(`/${relative(payload, p.object!)}`);
-		if (!line) return { stage: 'load', error: 'load-all reported nothing for this object (it crashed in this batch?)', log: loaderErrors.split('\n').slice(-10).join('\n') };
-		return loadOutcome(line);
+		return programOutcome(`/${relative(payload, p.object!)}`, p.functions, lines, loaderErrors);
 	};
 	const verdicts: EventVerdict[] = snapshot.events.map((e) => {
 		const verdict: EventVerdict = { event: `${e.category}:${e.name}` };
