@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { listKernelIds, readProvenance } from '../src/data/store.ts';
 import { writeVerifyResult } from '../src/data/verify.ts';
 import { checksOf, VerifiedContextSchema, type VerifiedContext, type VerifyResult } from '../src/schemas/verify.ts';
-import { verifyKernel } from './verify/run.ts';
+import { buildKernel, runKernel, type VerifyOptions } from './verify/run.ts';
+import { secondsLine } from './verify/results.ts';
 import { fail as failWith, parseCommandLine } from './lib/cli.ts';
 
 const HELP = `Usage:
@@ -59,12 +60,28 @@ const contexts: VerifiedContext[] = args.context === 'both' ? ['portable', 'vmli
 const cacheDir = join(dirname(fileURLToPath(import.meta.url)), '../.cache/kernels');
 const summaries: string[] = [];
 let broken = 0;
-for (const id of ids) {
-	const workDir = args.work ? join(resolve(args.work), id) : mkdtempSync(join(tmpdir(), `atlas-verify-${id}-`));
+const allStarted = performance.now();
+const workDirOf = (id: string) => (args.work ? join(resolve(args.work), id) : mkdtempSync(join(tmpdir(), `atlas-verify-${id}-`)));
+const optionsOf = (id: string, workDir: string): VerifyOptions => ({
+	dataDir, workDir, cacheDir, contexts, variants: !args['no-variants'], mirror: args.mirror, onProgress: (line) => console.log(`  ${id} ${line}`),
+});
+/** Starts building a kernel's programs; settled at once, so a failure waits for its turn to be reported. */
+const startBuild = (id: string) => {
+	const workDir = workDirOf(id);
+	const options = optionsOf(id, workDir);
 	console.log(`verify ${id}`);
+	return { id, workDir, options, build: buildKernel(id, options).then((b) => ({ ok: true as const, b }), (error: Error) => ({ ok: false as const, error })) };
+};
+// While one kernel's VM runs (one core), the next kernel's programs compile (clang takes both when it can).
+let next = ids.length ? startBuild(ids[0]!) : null;
+for (let i = 0; next; i++) {
+	const { id, workDir, options, build } = next;
+	const built = await build;
+	next = i + 1 < ids.length ? startBuild(ids[i + 1]!) : null;
 	let result: VerifyResult;
 	try {
-		result = await verifyKernel(id, { dataDir, workDir, cacheDir, contexts, variants: !args['no-variants'], mirror: args.mirror, onProgress: (line) => console.log(`  ${line}`) });
+		if (!built.ok) throw built.error;
+		result = await runKernel(built.b, options);
 	} catch (error) {
 		console.error(`verify: ${id}: ${(error as Error).message}\n(work files kept in ${workDir}; data/verify/${id}.json unchanged)`);
 		broken++;
@@ -80,6 +97,7 @@ for (const id of ids) {
 if (ids.length > 1) {
 	console.log('\nall kernels:');
 	for (const line of summaries) console.log(line);
+	console.log(`${ids.length} kernels in ${((performance.now() - allStarted) / 1000).toFixed(0)} s (builds overlap the previous kernel's VM)`);
 }
 process.exit(broken ? 1 : 0);
 
@@ -89,7 +107,7 @@ function summarize(r: VerifyResult): string[] {
 		const n = r.counts[c]!;
 		return `${r.kernel} (${r.release}) ${c}: ${n.events} events, ${n.passed} passed, ${n.failed} failed${n.failed ? ` (${n.explained} explained)` : ''}`;
 	});
-	lines.push(`${r.kernel}: ${r.seconds.total.toFixed(0)} s (build ${r.seconds.build.toFixed(0)} s, VM ${r.seconds.vm.toFixed(0)} s)`);
+	lines.push(`${r.kernel}: ${secondsLine(r)}`);
 	const headlines = r.headline.map((h) => `${h.event}${h.pairExit ? '+exit' : ''} (${h.context}) ${h.passed ? 'ok' : `FAILED: ${h.problem}`}`);
 	return [...lines, `${r.kernel} headline: ${r.headline.filter((h) => h.passed).length} of ${r.headline.length} printed the right line${headlines.some((h) => h.includes('FAILED')) ? `\n  ${headlines.filter((h) => h.includes('FAILED')).join('\n  ')}` : ''}`];
 }

@@ -6,6 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { generateProject, type GeneratorOptions } from '../../src/lib/generate/index.ts';
 import type { Event, Snapshot } from '../../src/schemas/snapshot.ts';
@@ -94,12 +95,32 @@ export async function compileUnits(units: Unit[], flags: { plain: string[]; vmli
 		...chunk(units.filter((u) => !u.usesVmlinux), UNITY_BATCH).map((batch) => ({ batch, flags: flags.plain })),
 		...chunk(withVmlinux, UNITY_BATCH).map((batch) => ({ batch, flags: flags.vmlinux! })),
 	].map((g, i) => ({ ...g, name: `batch-${String(i).padStart(3, '0')}` }));
-	const compiled = (await pool(groups, (g) => compileBisecting(g.batch, g.flags, dir, objDir, g.name))).flat();
+	const compiled = (await Promise.all(groups.map((g) => compileBisecting(g.batch, g.flags, dir, objDir, g.name)))).flat();
 	const objects = [...new Set(compiled.filter((c) => c.object).map((c) => c.object!))];
 	// DWARF is for debuggers; libbpf needs only .BTF and .BTF.ext, which -g keeps. Halves the initramfs.
 	for (let i = 0; i < objects.length; i += 500) execFileSync('llvm-strip', ['-g', ...objects.slice(i, i + 500)]);
 	return compiled;
 }
+
+/**
+ * Runs clang, at most as many at a time as there are cores (two here) across every caller, so the
+ * checks of a kernel, and the next kernel's while one boots, can all be compiling at once.
+ */
+const clang = (() => {
+	const slots = Math.max(1, Math.min(2, availableParallelism()));
+	let busy = 0;
+	const waiting: (() => void)[] = [];
+	return async (args: string[]) => {
+		while (busy >= slots) await new Promise<void>((resolve) => waiting.push(resolve));
+		busy++;
+		try {
+			return await run('clang', args);
+		} finally {
+			busy--;
+			waiting.shift()?.();
+		}
+	};
+})();
 
 const chunk = <T>(items: T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
@@ -108,13 +129,13 @@ async function compileBisecting(units: Unit[], flags: string[], dir: string, obj
 	const object = join(objDir, `${name}.bpf.o`);
 	if (units.length === 1) {
 		const [u] = units as [Unit];
-		const r = await run('clang', [...flags, '-c', u.source, '-o', object]);
+		const r = await clang([...flags, '-c', u.source, '-o', object]);
 		return [{ key: u.key, object: r.status === 0 ? object : null, functions: u.defs.programs, failure: r.status === 0 ? null : compileOutcome(r.stderr) }];
 	}
 	const { text, programs } = unitySource(units.map((u) => ({ source: u.source, defs: u.defs })));
 	const source = join(dir, `${name}.bpf.c`);
 	writeFileSync(source, text);
-	const r = await run('clang', [...flags, '-c', source, '-o', object]);
+	const r = await clang([...flags, '-c', source, '-o', object]);
 	if (r.status === 0) return units.map((u, i) => ({ key: u.key, object, functions: programs[i]!, failure: null }));
 	const half = Math.ceil(units.length / 2);
 	return [

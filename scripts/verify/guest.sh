@@ -48,7 +48,17 @@ done
 
 # libbpf reads the kernel's BTF for every object; sysfs hands it out a page per read (see load-all.c).
 cp /sys/kernel/btf/vmlinux /tmp/vmlinux.btf
+# A disabled perf event on every tracepoint, so that detaching a program is not the tracepoint's
+# last and waits for no unregistering (see load-all.c). Never stopped: the VM is switched off after.
+/verify/load-all --hold "$T" >/tmp/hold.out 2>&1 &
+i=0
+while [ ! -s /tmp/hold.out ] && [ $i -lt 3000 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+say "step $(cat /tmp/hold.out)"
 total=$(cat /verify/batches/* | wc -l)
+say "step load-all: $total objects"
 done_count=0
 for batch in /verify/batches/*; do
 	/verify/load-all --per-program --btf /tmp/vmlinux.btf $(cat "$batch") >>$OUT/verify/load.jsonl 2>>$OUT/verify/load.stderr

@@ -2,7 +2,7 @@
  * From what the tools said to per-event outcomes: load-all's JSON lines and the compiler's messages
  * become `"passed"` or a Failure with the verifier's log cut to what matters. Pure.
  */
-import type { Failure, Outcome } from '../../src/schemas/verify.ts';
+import type { Failure, Outcome, VerifyResult } from '../../src/schemas/verify.ts';
 
 /** One line of load-all (tests/generate/load-all.c). */
 export interface LoadLine {
@@ -92,4 +92,13 @@ export function parseLoadLines(stdout: string): LoadLine[] {
 		.split('\n')
 		.filter((l) => l.startsWith('{'))
 		.map((l) => JSON.parse(l) as LoadLine);
+}
+
+/** A kernel's verification time, and per phase when it was timed: `1234 s (build 600 s, VM 634 s; …)`. */
+export function secondsLine({ seconds: s }: Pick<VerifyResult, 'seconds'>): string {
+	const n = (x: number) => `${Math.round(x)} s`;
+	const p = s.phases;
+	const phases = p ? `; download ${n(p.download)} while compiling, compile ${n(p.compile)}, boot ${n(p.boot)}, headline runs ${n(p.headline)}, load and attach ${n(p.load)}` : '';
+	const load = s.hostLoad === undefined ? '' : `; host load average ${s.hostLoad.toFixed(1)}`;
+	return `${n(s.total)} (build ${n(s.build)}, VM ${n(s.vm)}${phases}${load})`;
 }

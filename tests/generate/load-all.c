@@ -5,12 +5,17 @@
  * its own verdict even when an object holds hundreds of them.
  *
  *   load-all [--btf FILE] [--no-attach] [--per-program] OBJECT.bpf.o...
+ *   load-all --hold TRACEFS
  *
  * --btf names a copy of /sys/kernel/btf/vmlinux for CO-RE relocation: libbpf reads the kernel's BTF
  * once per object, and sysfs hands it out a page per read() call, which is most of the time otherwise.
  * --no-attach stops after the verifier: detaching a tracepoint's last program waits for RCU grace
  * periods under a global mutex (tens of milliseconds each), so attaching is the slow part.
  * --per-program prints a line per program instead of one per object.
+ * --hold opens a disabled perf event on every tracepoint TRACEFS lists and then waits forever: while
+ * a tracepoint has one, attaching and detaching a program there only adds and removes it from a list
+ * — it is the last perf event to close that unregisters the tracepoint and waits for the grace
+ * periods. The verification VM runs it in the background while it loads and is switched off after.
  *
  * libbpf loads an object's programs all or nothing: one rejected program fails bpf_object__load.
  * So when a load fails, the program libbpf names in its warning gets that verdict and the object is
@@ -25,10 +30,16 @@
  * first failure. An object that cannot be opened gets one line with "program":"" either way.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/perf_event.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <bpf/libbpf.h>
 
 /* libbpf's warnings of the current attempt; when full, the older half is dropped (the end says why). */
@@ -115,6 +126,17 @@ struct verdict {
 	char *log;
 };
 
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* Time spent attaching and detaching the current object's programs, for the progress line. */
+static double attach_seconds;
+
 static const char *btf_path;
 static int attach = 1;
 static int per_program;
@@ -156,6 +178,46 @@ static int culprit(struct verdict *v, int n)
 	return -1;
 }
 
+struct detacher {
+	struct bpf_link **links;
+	int from, to;
+};
+
+static void *detach_range(void *arg)
+{
+	struct detacher *d = arg;
+	int i;
+
+	for (i = d->from; i < d->to; i++)
+		if (d->links[i])
+			bpf_link__destroy(d->links[i]);
+	return NULL;
+}
+
+/*
+ * Detaches every link, from many threads at once: closing a program's perf event waits for an RCU
+ * grace period, and waiters at the same time share one.
+ */
+static void destroy_links(struct bpf_link **links, int n)
+{
+	enum { THREADS = 64 };
+	pthread_t threads[THREADS];
+	struct detacher parts[THREADS];
+	int t, started = 0;
+
+	for (t = 0; t < THREADS; t++) {
+		parts[t] = (struct detacher){ links, n * t / THREADS, n * (t + 1) / THREADS };
+		if (parts[t].from == parts[t].to)
+			continue;
+		if (pthread_create(&threads[started], NULL, detach_range, &parts[t]) == 0)
+			started++;
+		else
+			detach_range(&parts[t]);
+	}
+	for (t = 0; t < started; t++)
+		pthread_join(threads[t], NULL);
+}
+
 /*
  * Loads the pending programs of `path` (only program `only` when it is not -1) and attaches them.
  * Returns 0 when they loaded (each then PASSED, or FAILED at attach); 1 when the load failed and the
@@ -189,25 +251,26 @@ static int load_pending(const char *path, struct verdict *v, int n, int only)
 		bpf_object__close(obj);
 		return guilty >= 0 ? 1 : -1;
 	}
+	double attach_started = now();
+	struct bpf_link **links = calloc(n, sizeof(*links));
+
 	i = 0;
 	bpf_object__for_each_program(prog, obj) {
-		struct bpf_link *link;
-
-		if (!bpf_program__autoload(prog)) {
-			i++;
-			continue;
-		}
-		if (attach) {
+		if (bpf_program__autoload(prog) && attach) {
 			clear_log();
-			link = bpf_program__attach(prog);
-			if (!link) {
+			links[i] = bpf_program__attach(prog);
+			if (!links[i]) {
 				fail(&v[i++], "attach", -errno);
 				continue;
 			}
-			bpf_link__destroy(link);
 		}
-		v[i++].state = PASSED;
+		if (bpf_program__autoload(prog))
+			v[i].state = PASSED;
+		i++;
 	}
+	destroy_links(links, n);
+	free(links);
+	attach_seconds += now() - attach_started;
 	bpf_object__close(obj);
 	return 0;
 }
@@ -217,8 +280,10 @@ static void load_object(const char *path)
 	struct bpf_object *obj;
 	struct bpf_program *prog;
 	struct verdict *v;
-	int n = 0, i, first_failure = -1, status;
+	int n = 0, i, first_failure = -1, status, rounds = 0;
+	double started = now();
 
+	attach_seconds = 0;
 	clear_log();
 	obj = open_object(path);
 	if (!obj) {
@@ -235,12 +300,14 @@ static void load_object(const char *path)
 
 	/* Each round that fails takes the program libbpf blamed out, so this ends within n rounds. */
 	while ((status = load_pending(path, v, n, -1)) == 1)
-		;
+		rounds++;
 	/* libbpf blamed no program (a map it could not create, say): each one left gets a load of its own. */
 	if (status < 0)
 		for (i = 0; i < n; i++)
 			if (v[i].state == PENDING)
 				load_pending(path, v, n, i);
+	fprintf(stderr, "load-all: %s: %d programs in %.2f s (%d failed loads; attaching and detaching %.2f s)\n",
+		path, n, now() - started, rounds, attach_seconds);
 
 	for (i = 0; i < n; i++) {
 		if (per_program)
@@ -260,9 +327,53 @@ static void load_object(const char *path)
 	free(v);
 }
 
+/* --hold: a disabled perf event on every tracepoint `tracefs` lists, then sleep until killed. */
+static int hold(const char *tracefs)
+{
+	struct rlimit files = { 1 << 16, 1 << 16 };
+	char path[4096], line[512];
+	int held = 0, listed = 0;
+	FILE *events;
+
+	setrlimit(RLIMIT_NOFILE, &files);
+	snprintf(path, sizeof(path), "%s/available_events", tracefs);
+	events = fopen(path, "r");
+	if (!events) {
+		fprintf(stderr, "load-all: cannot read %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	while (fgets(line, sizeof(line), events)) {
+		struct perf_event_attr attr = { .type = PERF_TYPE_TRACEPOINT, .size = sizeof(attr), .disabled = 1 };
+		char *colon = strchr(line, ':');
+		FILE *id;
+
+		line[strcspn(line, "\n")] = '\0';
+		if (!colon)
+			continue;
+		*colon = '/';
+		listed++;
+		snprintf(path, sizeof(path), "%s/events/%s/id", tracefs, line);
+		id = fopen(path, "r");
+		if (!id)
+			continue;
+		if (fscanf(id, "%llu", (unsigned long long *)&attr.config) == 1 &&
+		    syscall(__NR_perf_event_open, &attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC) >= 0)
+			held++;
+		fclose(id);
+	}
+	fclose(events);
+	printf("holding %d of %d tracepoints\n", held, listed);
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
 int main(int argc, char **argv)
 {
 	int i;
+
+	if (argc == 3 && strcmp(argv[1], "--hold") == 0)
+		return hold(argv[2]);
 
 	libbpf_set_print(collect);
 	setvbuf(stdout, NULL, _IOLBF, 0);
