@@ -34,6 +34,8 @@ const VMLINUX_INCLUDE = /^#include "vmlinux\.h"/m;
  * maps (a 256 KiB ring buffer per program) at once.
  */
 export const UNITY_BATCH = 200;
+/** Programs per unity file; an object is linked from UNITY_BATCH / UNITY_FILE of them. */
+const UNITY_FILE = 50;
 
 /** The options every event is verified with: the defaults, but for the context. */
 export const optionsFor = (context: VerifiedContext): Partial<GeneratorOptions> => ({ context });
@@ -110,11 +112,11 @@ const clang = (() => {
 	const slots = Math.max(1, Math.min(2, availableParallelism()));
 	let busy = 0;
 	const waiting: (() => void)[] = [];
-	return async (args: string[]) => {
+	return async (args: string[], options: { cwd?: string } = {}) => {
 		while (busy >= slots) await new Promise<void>((resolve) => waiting.push(resolve));
 		busy++;
 		try {
-			return await run('clang', args);
+			return await run('clang', args, options);
 		} finally {
 			busy--;
 			waiting.shift()?.();
@@ -124,7 +126,7 @@ const clang = (() => {
 
 const chunk = <T>(items: T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
-/** Compiles `units` as one object `<objDir>/<name>.bpf.o`; if clang refuses, each half again, down to single files. */
+/** Compiles `units` as one object `<objDir>/<name>.bpf.o`; if clang or the link refuses, each half again, down to single files. */
 async function compileBisecting(units: Unit[], flags: string[], dir: string, objDir: string, name: string): Promise<BuiltProgram[]> {
 	const object = join(objDir, `${name}.bpf.o`);
 	if (units.length === 1) {
@@ -132,11 +134,16 @@ async function compileBisecting(units: Unit[], flags: string[], dir: string, obj
 		const r = await clang([...flags, '-c', u.source, '-o', object]);
 		return [{ key: u.key, object: r.status === 0 ? object : null, functions: u.defs.programs, failure: r.status === 0 ? null : compileOutcome(r.stderr) }];
 	}
-	const { text, programs } = unitySource(units.map((u) => ({ source: u.source, defs: u.defs })));
-	const source = join(dir, `${name}.bpf.c`);
-	writeFileSync(source, text);
-	const r = await clang([...flags, '-c', source, '-o', object]);
-	if (r.status === 0) return units.map((u, i) => ({ key: u.key, object, functions: programs[i]!, failure: null }));
+	// Several unity files per clang call, linked into one object: the BTF clang 14 emits gets slower
+	// per program the more a file holds, so 50 to a file costs about a quarter less CPU than 200.
+	const { texts, programs } = unitySource(units.map((u) => ({ source: u.source, defs: u.defs })), UNITY_FILE);
+	const parts = texts.map((text, k) => {
+		writeFileSync(join(dir, `${name}.${k}.bpf.c`), text);
+		return { source: join(dir, `${name}.${k}.bpf.c`), object: join(dir, `${name}.${k}.bpf.o`) };
+	});
+	const compiled = await clang([...flags, '-c', ...parts.map((p) => p.source)], { cwd: dir });
+	const linked = compiled.status === 0 && (await run('bpftool', ['gen', 'object', object, ...parts.map((p) => p.object)])).status === 0;
+	if (linked) return units.map((u, i) => ({ key: u.key, object, functions: programs[i]!, failure: null }));
 	const half = Math.ceil(units.length / 2);
 	return [
 		...(await compileBisecting(units.slice(0, half), flags, dir, objDir, `${name}a`)),

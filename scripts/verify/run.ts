@@ -33,8 +33,6 @@ export interface VerifyOptions {
 	/** The capture's download cache (.cache/kernels). */
 	cacheDir: string;
 	contexts: VerifiedContext[];
-	/** Verify only the built-in events and load no modules (quicker; for the CI test). Default: every event. */
-	builtinOnly?: boolean;
 	/** Verify the variants too (scripts/verify/variants.ts). Default: yes. */
 	variants?: boolean;
 	mirror?: string | undefined;
@@ -99,8 +97,7 @@ const since = (started: number) => (performance.now() - started) / 1000;
 export async function buildKernel(id: string, opts: VerifyOptions): Promise<KernelBuild> {
 	const started = performance.now();
 	const progress = (msg: string) => opts.onProgress(`[${since(started).toFixed(1).padStart(6)} s] ${msg}`);
-	const full = readSnapshot(opts.dataDir, id);
-	const snapshot = opts.builtinOnly ? { ...full, events: full.events.filter((e) => e.origin.kind === 'builtin') } : full;
+	const snapshot = readSnapshot(opts.dataDir, id);
 	rmSync(opts.workDir, { recursive: true, force: true });
 	mkdirSync(opts.workDir, { recursive: true });
 
@@ -156,7 +153,7 @@ export async function buildKernel(id: string, opts: VerifyOptions): Promise<Kern
 /** The VM half: boots the kernel with the payload, and turns what came back into a VerifyResult. */
 export async function runKernel(b: KernelBuild, opts: VerifyOptions): Promise<VerifyResult> {
 	const { snapshot, kernel, payload, checks, built, progress } = b;
-	const wanted = opts.builtinOnly ? [] : snapshot.provenance.modulesLoaded;
+	const wanted = snapshot.provenance.modulesLoaded;
 	const modules = wanted.filter((m) => kernel.modules.has(m));
 	const missing = wanted.filter((m) => !kernel.modules.has(m));
 	if (missing.length) progress(`modules of the snapshot that this package lacks (their events cannot attach): ${missing.join(' ')}`);

@@ -36,7 +36,9 @@ describe('definitions', () => {
 
 	it('renames, per program, only the names another program of the unity file defines too', () => {
 		const [i915, xe, openat] = [0, 1, 2].map((i) => ({ source: `/p/${i}.bpf.c`, defs: definitions(files(i)) }));
-		const { text, programs } = unitySource([i915!, xe!, openat!]);
+		const { texts, programs } = unitySource([i915!, xe!, openat!], 2);
+		expect(texts).toHaveLength(2);
+		const text = texts.join('');
 		expect(programs).toEqual([['handle_intel_pipe_enable__0'], ['handle_intel_pipe_enable__1'], ['handle_sys_enter_openat', 'handle_sys_exit_openat']]);
 		expect(text).toContain('#define LICENSE LICENSE__2\n');
 		expect(text).not.toContain('#define handle_sys_enter_openat');
@@ -51,5 +53,6 @@ describe('compileUnits', () => {
 		const built = await compileUnits(writeUnits(generated, src), { plain: bpfFlags(src), vmlinux: null }, src, join(work, 'obj'));
 		expect(built.map((b) => b.failure)).toEqual([null, null, null]);
 		expect(new Set(built.map((b) => b.object)).size).toBe(1);
+		expect(built.map((b) => b.functions)).toEqual([['handle_intel_pipe_enable__0'], ['handle_intel_pipe_enable__1'], ['handle_sys_enter_openat']]);
 	});
 });
