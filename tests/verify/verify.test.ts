@@ -44,7 +44,7 @@ beforeAll(async () => {
 	});
 	const counts = checksOf(fresh).map((c) => `${c}: ${fresh.counts[c]!.passed} passed, ${fresh.counts[c]!.failed} failed`).join('; ');
 	console.log(`${KERNEL_ID} on ${fresh.release}: ${counts}; ${secondsLine(fresh)}`);
-}, 40 * 60_000);
+}, 60 * 60_000);
 
 afterAll(() => {
 	if (work) rmSync(work, { recursive: true, force: true });
