@@ -20,7 +20,8 @@
  * libbpf loads an object's programs all or nothing: one rejected program fails bpf_object__load.
  * So when a load fails, the program libbpf names in its warning gets that verdict and the object is
  * opened again without it; should libbpf name none (a map it could not create, say), every program
- * left is loaded on its own. Programs that load are then attached one by one and detached.
+ * left is loaded on its own. Programs that load are then attached one by one and detached all
+ * together from many threads (see destroy_links).
  *
  * Prints JSON lines:
  *   {"object":"…","program":"…","ok":true}
