@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readSnapshot } from '../../src/data/store.ts';
-import { bpfFlags, generateEach, REPO } from '../../tests/generate/harness.ts';
+import { captureLiveSnapshot } from '../generate/live.ts';
+import { bpfFlags, generateEach, REPO, vmlinuxPch } from '../../tests/generate/harness.ts';
 import { compileUnits, writeUnits } from './build.ts';
 import { definitions, unitySource } from './unity.ts';
 
@@ -54,5 +55,18 @@ describe('compileUnits', () => {
 		expect(built.map((b) => b.failure)).toEqual([null, null, null]);
 		expect(new Set(built.map((b) => b.object)).size).toBe(1);
 		expect(built.map((b) => b.functions)).toEqual([['handle_intel_pipe_enable__0'], ['handle_intel_pipe_enable__1'], ['handle_sys_enter_openat']]);
+	});
+
+	it('lets a program keep a clashing name it also reads as a field of a vmlinux.h struct', async () => {
+		// io_uring_poll_arm's record has a field `events`, the name of every program's ring buffer.
+		const live = captureLiveSnapshot();
+		const keys = ['syscalls:sys_enter_openat', 'io_uring:io_uring_poll_arm', 'sched:sched_switch'];
+		const chosen = keys.map((k) => live.events.find((e) => `${e.category}:${e.name}` === k)!);
+		const { generated } = generateEach(live, { context: 'vmlinux' }, chosen);
+		const { includeDir, pch } = await vmlinuxPch(join(work, 'live-headers'));
+		const src = join(work, 'live-src');
+		const built = await compileUnits(writeUnits(generated, src), { plain: bpfFlags(src), vmlinux: [...bpfFlags(includeDir), '-include-pch', pch] }, src, join(work, 'live-obj'));
+		expect(built.map((b) => b.failure)).toEqual([null, null, null]);
+		expect(new Set(built.map((b) => b.object)).size).toBe(1);
 	});
 });
