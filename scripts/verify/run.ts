@@ -161,8 +161,11 @@ export async function runKernel(b: KernelBuild, opts: VerifyOptions): Promise<Ve
 	const vmStarted = performance.now();
 	const marks: { headline?: number; load?: number } = {};
 	const vm = await runPayload(kernel, modules, payload, opts.workDir, (msg) => {
-		if (marks.headline === undefined && /step (headline|load-all)/.test(msg)) marks.headline = since(vmStarted);
-		if (marks.load === undefined && /step load-all/.test(msg)) marks.load = since(vmStarted);
+		// guest.sh's "step headline <name>" and "step load-all: <n> objects", without "step ".
+		const headline = /(?:^|\] )headline \S+$/.test(msg);
+		const loading = /(?:^|\] )load-all: \d+ objects$/.test(msg);
+		if (marks.headline === undefined && (headline || loading)) marks.headline = since(vmStarted);
+		if (marks.load === undefined && loading) marks.load = since(vmStarted);
 		progress(msg);
 	});
 	const vmSeconds = since(vmStarted);

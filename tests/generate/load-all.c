@@ -179,6 +179,9 @@ static int culprit(struct verdict *v, int n)
 	return -1;
 }
 
+/* Programs attached at once before they are all detached. */
+#define LINKS_AT_ONCE 128
+
 struct detacher {
 	struct bpf_link **links;
 	int from, to;
@@ -189,9 +192,11 @@ static void *detach_range(void *arg)
 	struct detacher *d = arg;
 	int i;
 
-	for (i = d->from; i < d->to; i++)
+	for (i = d->from; i < d->to; i++) {
 		if (d->links[i])
 			bpf_link__destroy(d->links[i]);
+		d->links[i] = NULL;
+	}
 	return NULL;
 }
 
@@ -254,6 +259,7 @@ static int load_pending(const char *path, struct verdict *v, int n, int only)
 	}
 	double attach_started = now();
 	struct bpf_link **links = calloc(n, sizeof(*links));
+	int attached = 0;
 
 	i = 0;
 	bpf_object__for_each_program(prog, obj) {
@@ -264,6 +270,9 @@ static int load_pending(const char *path, struct verdict *v, int n, int only)
 				fail(&v[i++], "attach", -errno);
 				continue;
 			}
+			/* A link holds two files (perf event, link): detach now and then, not all at the end. */
+			if (++attached % LINKS_AT_ONCE == 0)
+				destroy_links(links, i + 1);
 		}
 		if (bpf_program__autoload(prog))
 			v[i].state = PASSED;
@@ -331,12 +340,10 @@ static void load_object(const char *path)
 /* --hold: a disabled perf event on every tracepoint `tracefs` lists, then sleep until killed. */
 static int hold(const char *tracefs)
 {
-	struct rlimit files = { 1 << 16, 1 << 16 };
 	char path[4096], line[512];
 	int held = 0, listed = 0;
 	FILE *events;
 
-	setrlimit(RLIMIT_NOFILE, &files);
 	snprintf(path, sizeof(path), "%s/available_events", tracefs);
 	events = fopen(path, "r");
 	if (!events) {
@@ -369,10 +376,25 @@ static int hold(const char *tracefs)
 		pause();
 }
 
+/*
+ * Thousands of files: --hold keeps one per tracepoint, and an object of 200 programs has a file per
+ * program and per map (three each, paired with sys_exit), more than the usual 1024.
+ */
+static void raise_file_limit(void)
+{
+	struct rlimit files = { 1 << 16, 1 << 16 };
+
+	if (setrlimit(RLIMIT_NOFILE, &files) == 0 || getrlimit(RLIMIT_NOFILE, &files) != 0)
+		return;
+	files.rlim_cur = files.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &files);
+}
+
 int main(int argc, char **argv)
 {
 	int i;
 
+	raise_file_limit();
 	if (argc == 3 && strcmp(argv[1], "--hold") == 0)
 		return hold(argv[2]);
 
