@@ -5,7 +5,7 @@
  * would, only linked statically (the initramfs has no libbpf, libelf or libc).
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { generateProject, type GeneratorOptions } from '../../src/lib/generate/index.ts';
@@ -142,8 +142,20 @@ async function compileBisecting(units: Unit[], flags: string[], dir: string, obj
 		return { source: join(dir, `${name}.${k}.bpf.c`), object: join(dir, `${name}.${k}.bpf.o`) };
 	});
 	const compiled = await clang([...flags, '-c', ...parts.map((p) => p.source)], { cwd: dir });
-	const linked = compiled.status === 0 && (await run('bpftool', ['gen', 'object', object, ...parts.map((p) => p.object)])).status === 0;
-	if (linked) return units.map((u, i) => ({ key: u.key, object, functions: programs[i]!, failure: null }));
+	if (compiled.status === 0) {
+		if ((await run('bpftool', ['gen', 'object', object, ...parts.map((p) => p.object)])).status === 0) {
+			return units.map((u, i) => ({ key: u.key, object, functions: programs[i]!, failure: null }));
+		}
+		// libbpf's linker wants every part's license section identical, and a part of fewer programs
+		// has fewer LICENSE strings: then each part is an object of its own.
+		rmSync(object, { force: true });
+		const objects = parts.map((p, k) => {
+			const own = join(objDir, `${name}.${k}.bpf.o`);
+			renameSync(p.object, own);
+			return own;
+		});
+		return units.map((u, i) => ({ key: u.key, object: objects[Math.floor(i / UNITY_FILE)]!, functions: programs[i]!, failure: null }));
+	}
 	const half = Math.ceil(units.length / 2);
 	return [
 		...(await compileBisecting(units.slice(0, half), flags, dir, objDir, `${name}a`)),

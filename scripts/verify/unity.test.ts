@@ -69,4 +69,20 @@ describe('compileUnits', () => {
 		expect(built.map((b) => b.failure)).toEqual([null, null, null]);
 		expect(new Set(built.map((b) => b.object)).size).toBe(1);
 	});
+
+	it('links a batch into one object, or, when its files hold different numbers of programs, keeps an object per file', async () => {
+		const compile = async (n: number, name: string) => {
+			const { generated } = generateEach(snapshot, { context: 'portable' }, snapshot.events.slice(0, n));
+			const src = join(work, name);
+			return compileUnits(writeUnits(generated, src), { plain: bpfFlags(src), vmlinux: null }, src, join(work, `${name}-obj`));
+		};
+		// 100 programs: two files of 50, identical license sections, linked.
+		const even = await compile(100, 'even');
+		expect(even.filter((b) => b.failure)).toEqual([]);
+		expect(new Set(even.map((b) => b.object)).size).toBe(1);
+		// 60: files of 50 and 10, whose license sections the linker refuses to merge.
+		const uneven = await compile(60, 'uneven');
+		expect(uneven.filter((b) => b.failure)).toEqual([]);
+		expect(new Set(uneven.map((b) => b.object)).size).toBe(2);
+	});
 });
