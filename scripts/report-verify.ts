@@ -22,6 +22,13 @@ function printTable(results: VerifyResult[]): void {
 		const c = r.counts[check];
 		return c ? `${c.passed} / ${c.events}` : 'not run';
 	};
+	/** download (while compiling) / compile / boot / headline runs / load and attach, in seconds. */
+	const phases = (r: VerifyResult) => {
+		const p = r.seconds.phases;
+		if (!p) return 'not timed';
+		const load = r.seconds.hostLoad === undefined ? '' : ` (host load ${r.seconds.hostLoad.toFixed(1)})`;
+		return `${[p.download, p.compile, p.boot, p.headline, p.load].map((x) => Math.round(x)).join(' / ')}${load}`;
+	};
 	const rows = results.map((r) =>
 		[
 			`${r.kernel} (${r.release})`,
@@ -29,12 +36,13 @@ function printTable(results: VerifyResult[]): void {
 			...checks.map((check) => cell(r, check)),
 			`${r.headline.filter((h) => h.passed).length} of ${r.headline.length}`,
 			`${Math.round(r.seconds.total)} s (${Math.round(r.seconds.build)} / ${Math.round(r.seconds.vm)})`,
+			phases(r),
 		].join(' | '),
 	);
 	const total = (check: CheckName) => results.reduce((n, r) => n + (r.counts[check]?.passed ?? 0), 0);
 	const of = (check: CheckName) => results.reduce((n, r) => n + (r.counts[check]?.events ?? 0), 0);
-	console.log(`| kernel | events | ${checks.join(' | ')} | headline lines | total (build / VM) |`);
-	console.log(`| --- | ${['---', ...checks.map(() => '---'), '---', '---'].join(' | ')} |`);
+	console.log(`| kernel | events | ${checks.join(' | ')} | headline lines | total (build / VM) | download / compile / boot / headline / load |`);
+	console.log(`| --- | ${['---', ...checks.map(() => '---'), '---', '---', '---'].join(' | ')} |`);
 	for (const row of rows) console.log(`| ${row} |`);
 	const programs = checks.reduce((n, c) => n + of(c), 0);
 	console.log(`\nprograms loaded and attached, every kernel and check: ${checks.reduce((n, c) => n + total(c), 0)} of ${programs}`);

@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { listKernelIds, readProvenance } from '../src/data/store.ts';
 import { writeVerifyResult } from '../src/data/verify.ts';
 import { checksOf, VerifiedContextSchema, type VerifiedContext, type VerifyResult } from '../src/schemas/verify.ts';
-import { verifyKernel } from './verify/run.ts';
+import { buildKernel, runKernel, type VerifyOptions } from './verify/run.ts';
+import { secondsLine } from './verify/results.ts';
 import { callerPath, dataFolder, describeError, parseCommandLine, runCli, UsageError } from './lib/cli.ts';
 
 const HELP = `Usage:
@@ -38,8 +39,10 @@ Options:
   --mirror URL       Debian mirror (default: the one in the system's apt sources)
   --help             show this text
 
-Relative paths are taken from the folder you run the command in. Prints per kernel: events, passed, failed and the time taken. Exits with status 1 when a kernel
-could not be verified (nothing is written for it); failed programs are results, not errors.`;
+Relative paths are taken from the folder you run the command in. Prints per kernel: events,
+passed, failed and the time of each phase. With several kernels, one kernel's programs compile
+while the previous kernel's VM runs. Exits with status 1 when a kernel could not be verified
+(nothing is written for it); failed programs are results, not errors.`;
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
 const usage = (message: string): never => {
@@ -67,12 +70,27 @@ async function main(): Promise<void> {
 	const cacheDir = join(REPO, '.cache/kernels');
 	const summaries: string[] = [];
 	let broken = 0;
-	for (const id of ids) {
+	const allStarted = performance.now();
+	const optionsOf = (id: string, workDir: string): VerifyOptions => ({
+		dataDir, workDir, cacheDir, contexts, variants: !args['no-variants'], mirror: args.mirror, onProgress: (line) => console.log(`  ${id} ${line}`),
+	});
+	/** Starts building a kernel's programs; settled at once, so a failure waits for its turn to be reported. */
+	const startBuild = (id: string) => {
 		const workDir = args.work ? join(callerPath(args.work), id) : mkdtempSync(join(tmpdir(), `atlas-verify-${id}-`));
+		const options = optionsOf(id, workDir);
 		console.log(`verify ${id}`);
+		return { id, workDir, options, build: buildKernel(id, options).then((b) => ({ ok: true as const, b }), (error: unknown) => ({ ok: false as const, error })) };
+	};
+	// While one kernel's VM runs (one core), the next kernel's programs compile (clang takes both when it can).
+	let next = ids.length ? startBuild(ids[0]!) : null;
+	for (let i = 0; next; i++) {
+		const { id, workDir, options, build } = next;
+		const built = await build;
+		next = i + 1 < ids.length ? startBuild(ids[i + 1]!) : null;
 		let result: VerifyResult;
 		try {
-			result = await verifyKernel(id, { dataDir, workDir, cacheDir, contexts, variants: !args['no-variants'], mirror: args.mirror, onProgress: (line) => console.log(`  ${line}`) });
+			if (!built.ok) throw built.error;
+			result = await runKernel(built.b, options);
 		} catch (error) {
 			console.error(`verify: ${id}: ${describeError(error).replace(/\s*\n\s*/g, ' ')} (work files kept in ${workDir}; data/verify/${id}.json unchanged)`);
 			broken++;
@@ -88,6 +106,7 @@ async function main(): Promise<void> {
 	if (ids.length > 1) {
 		console.log('\nall kernels:');
 		for (const line of summaries) console.log(line);
+		console.log(`${ids.length} kernels in ${((performance.now() - allStarted) / 1000).toFixed(0)} s (builds overlap the previous kernel's VM)`);
 	}
 	process.exit(broken ? 1 : 0);
 }
@@ -100,7 +119,7 @@ function summarize(r: VerifyResult): string[] {
 		const n = r.counts[c]!;
 		return `${r.kernel} (${r.release}) ${c}: ${n.events} events, ${n.passed} passed, ${n.failed} failed${n.failed ? ` (${n.explained} explained)` : ''}`;
 	});
-	lines.push(`${r.kernel}: ${r.seconds.total.toFixed(0)} s (build ${r.seconds.build.toFixed(0)} s, VM ${r.seconds.vm.toFixed(0)} s)`);
+	lines.push(`${r.kernel}: ${secondsLine(r)}`);
 	const headlines = r.headline.map((h) => `${h.event}${h.pairExit ? '+exit' : ''} (${h.context}) ${h.passed ? 'ok' : `FAILED: ${h.problem}`}`);
 	return [...lines, `${r.kernel} headline: ${r.headline.filter((h) => h.passed).length} of ${r.headline.length} printed the right line${headlines.some((h) => h.includes('FAILED')) ? `\n  ${headlines.filter((h) => h.includes('FAILED')).join('\n  ')}` : ''}`];
 }

@@ -3,8 +3,8 @@
 # snapshot's trace-event modules are loaded): runs the headline programs end to end, then loads and
 # attaches every object through this kernel's verifier, leaving the results in $OUT/verify for the host.
 #
-#   /verify/load-all                  static loader: one JSON line per object (tests/generate/load-all.c)
-#   /verify/batches/<n>               object paths, one per line, loaded by one load-all process
+#   /verify/load-all                  static loader: one JSON line per program (tests/generate/load-all.c)
+#   /verify/batches/<n>               object paths (hundreds of programs each), one per line, loaded by one load-all process
 #   /verify/headline/<name>/prog      a generated loader, built statically
 #   /verify/headline/<name>/trigger   sh script making its event fire; $1 is where it writes its pid
 #
@@ -48,10 +48,20 @@ done
 
 # libbpf reads the kernel's BTF for every object; sysfs hands it out a page per read (see load-all.c).
 cp /sys/kernel/btf/vmlinux /tmp/vmlinux.btf
+# A disabled perf event on every tracepoint, so that detaching a program is not the tracepoint's
+# last and waits for no unregistering (see load-all.c). Never stopped: the VM is switched off after.
+/verify/load-all --hold "$T" >/tmp/hold.out 2>&1 &
+i=0
+while [ ! -s /tmp/hold.out ] && [ $i -lt 3000 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+say "step $(cat /tmp/hold.out)"
 total=$(cat /verify/batches/* | wc -l)
+say "step load-all: $total objects"
 done_count=0
 for batch in /verify/batches/*; do
-	/verify/load-all --btf /tmp/vmlinux.btf $(cat "$batch") >>$OUT/verify/load.jsonl 2>>$OUT/verify/load.stderr
+	/verify/load-all --per-program --btf /tmp/vmlinux.btf $(cat "$batch") >>$OUT/verify/load.jsonl 2>>$OUT/verify/load.stderr
 	done_count=$((done_count + $(wc -l <"$batch")))
-	say "step loaded and attached $done_count of $total programs"
+	say "step loaded and attached $done_count of $total objects ($(wc -l <$OUT/verify/load.jsonl) programs)"
 done

@@ -2,11 +2,13 @@
  * From what the tools said to per-event outcomes: load-all's JSON lines and the compiler's messages
  * become `"passed"` or a Failure with the verifier's log cut to what matters. Pure.
  */
-import type { Failure, Outcome } from '../../src/schemas/verify.ts';
+import type { Failure, Outcome, VerifyResult } from '../../src/schemas/verify.ts';
 
 /** One line of load-all (tests/generate/load-all.c). */
 export interface LoadLine {
 	object: string;
+	/** The program (function name) the line is about; "" when the object could not be opened. */
+	program?: string;
 	ok: boolean;
 	stage?: 'open' | 'load' | 'attach';
 	error?: string;
@@ -64,10 +66,39 @@ export function generateOutcome(message: string): Failure {
 	return { stage: 'generate', error: message.split('\n')[0] || 'the generator refused the event', log: message };
 }
 
+/** load-all's lines by object and program, for programOutcome. */
+export function indexLoadLines(lines: LoadLine[]): Map<string, LoadLine> {
+	return new Map(lines.map((l) => [`${l.object}\0${l.program ?? ''}`, l]));
+}
+
+/**
+ * The outcome of one event's program from load-all's lines: its SEC functions (`functions`, in
+ * `object`) each have a line, or the object has one with program "" (it could not be opened). The
+ * first failure wins; no line at all means load-all died on that object (`loaderErrors` says how).
+ */
+export function programOutcome(object: string, functions: string[], lines: Map<string, LoadLine>, loaderErrors: string): Outcome {
+	const own = functions.map((f) => lines.get(`${object}\0${f}`) ?? lines.get(`${object}\0`));
+	const failed = own.find((l) => l && !l.ok);
+	if (failed) return loadOutcome(failed);
+	if (own.length === 0 || own.some((l) => !l)) {
+		return { stage: 'load', error: 'load-all reported nothing for this program (it crashed on this object?)', log: loaderErrors.split('\n').slice(-10).join('\n') };
+	}
+	return 'passed';
+}
+
 /** Parses load-all's stdout (non-JSON lines, if any, are ignored). */
 export function parseLoadLines(stdout: string): LoadLine[] {
 	return stdout
 		.split('\n')
 		.filter((l) => l.startsWith('{'))
 		.map((l) => JSON.parse(l) as LoadLine);
+}
+
+/** A kernel's verification time, and per phase when it was timed: `1234 s (build 600 s, VM 634 s; …)`. */
+export function secondsLine({ seconds: s }: Pick<VerifyResult, 'seconds'>): string {
+	const n = (x: number) => `${Math.round(x)} s`;
+	const p = s.phases;
+	const phases = p ? `; download ${n(p.download)} while compiling, compile ${n(p.compile)}, boot ${n(p.boot)}, headline runs ${n(p.headline)}, load and attach ${n(p.load)}` : '';
+	const load = s.hostLoad === undefined ? '' : `; host load average ${s.hostLoad.toFixed(1)}`;
+	return `${n(s.total)} (build ${n(s.build)}, VM ${n(s.vm)}${phases}${load})`;
 }

@@ -6,6 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readSnapshot } from '../../src/data/store.ts';
@@ -17,13 +18,13 @@ import { buildHeadlines, buildPrograms, buildStaticLoadAll, optionsFor, type Bui
 import { VARIANTS, variantEvents } from './variants.ts';
 import { explain } from './explain.ts';
 import { checkHeadline, MARKER_PATH } from './headline.ts';
-import { prepareKernel, runPayload } from './kernel.ts';
-import { loadOutcome, parseLoadLines } from './results.ts';
+import { prepareKernel, runPayload, type PreparedKernel } from './kernel.ts';
+import { indexLoadLines, parseLoadLines, programOutcome } from './results.ts';
 import { kernelBtfFromImage } from './vmlinux.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-/** Objects per load-all process in the guest: a progress line each, and a crash loses only one batch. */
-const BATCH = 250;
+/** Objects per load-all process in the guest (each holds up to UNITY_BATCH programs): a progress line each, and a crash loses only one batch. */
+const BATCH = 4;
 
 export interface VerifyOptions {
 	dataDir: string;
@@ -59,16 +60,59 @@ export const usesVmlinux = (check: Check) => (check.options.context ?? DEFAULT_O
 
 const toolVersion = (cmd: string, args: string[], pattern: RegExp) => pattern.exec(execFileSync(cmd, args, { encoding: 'utf8' }))?.[1] ?? 'unknown';
 
-export async function verifyKernel(id: string, opts: VerifyOptions): Promise<VerifyResult> {
+/** A kernel's programs built and staged, ready to boot (buildKernel), and what runKernel needs of it. */
+export interface KernelBuild {
+	id: string;
+	snapshot: Snapshot;
+	kernel: PreparedKernel;
+	payload: string;
+	checks: Check[];
+	variants: readonly (typeof VARIANTS)[number][];
+	built: Map<CheckName, Map<string, BuiltProgram>>;
+	headlines: BuiltHeadline[];
+	started: number;
+	seconds: { download: number; compile: number; build: number };
+	/** Samples the host's load average until stopped; returns the mean. */
+	hostLoad: () => number;
+	progress: (msg: string) => void;
+}
+
+/** Samples the 1-minute load average every 5 s from now; the function returned stops and gives the mean. */
+function sampleLoad(): () => number {
+	const samples = [loadavg()[0]!];
+	const timer = setInterval(() => samples.push(loadavg()[0]!), 5000);
+	timer.unref();
+	return () => {
+		clearInterval(timer);
+		return samples.reduce((a, b) => a + b, 0) / samples.length;
+	};
+}
+
+/** Seconds since `started`, for progress lines and timings. */
+const since = (started: number) => (performance.now() - started) / 1000;
+
+/**
+ * The host half: fetches and unpacks the kernel package while the programs that need no vmlinux.h
+ * compile, then compiles the rest against the kernel's own BTF, every check's batches sharing the
+ * two clang slots, and builds the headline loaders.
+ */
+export async function buildKernel(id: string, opts: VerifyOptions): Promise<KernelBuild> {
 	const started = performance.now();
-	const progress = (msg: string) => opts.onProgress(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)} s] ${msg}`);
+	const progress = (msg: string) => opts.onProgress(`[${since(started).toFixed(1).padStart(6)} s] ${msg}`);
 	const full = readSnapshot(opts.dataDir, id);
 	const snapshot = opts.builtinOnly ? { ...full, events: full.events.filter((e) => e.origin.kind === 'builtin') } : full;
 	rmSync(opts.workDir, { recursive: true, force: true });
 	mkdirSync(opts.workDir, { recursive: true });
 
-	const kernel = await prepareKernel(snapshot.provenance, { workDir: opts.workDir, cacheDir: opts.cacheDir, mirror: opts.mirror, onProgress: progress });
-	progress(`kernel ${kernel.release} from ${kernel.package.name} ${kernel.package.version}; ${snapshot.events.length} events`);
+	const seconds = { download: 0, compile: 0, build: 0 };
+	const hostLoad = sampleLoad();
+	const kernelReady = prepareKernel(snapshot.provenance, { workDir: opts.workDir, cacheDir: opts.cacheDir, mirror: opts.mirror, onProgress: progress }).then((kernel) => {
+		seconds.download = since(started);
+		progress(`kernel ${kernel.release} from ${kernel.package.name} ${kernel.package.version} (fetched and unpacked in ${seconds.download.toFixed(0)} s); ${snapshot.events.length} events`);
+		return kernel;
+	});
+	// Settled here too, so a failed download is reported when awaited, not as an unhandled rejection meanwhile.
+	kernelReady.catch(() => {});
 
 	const payload = join(opts.workDir, 'payload');
 	mkdirSync(join(payload, 'atlas'), { recursive: true });
@@ -76,47 +120,67 @@ export async function verifyKernel(id: string, opts: VerifyOptions): Promise<Ver
 	copyFileSync(join(HERE, 'guest.sh'), join(payload, 'atlas/then'));
 	chmodSync(join(payload, 'atlas/then'), 0o755);
 	writeFileSync(join(payload, MARKER_PATH), 'opened by the openat headline program\n');
-	await buildStaticLoadAll(join(payload, 'verify/load-all'));
 
 	const variants = opts.variants === false ? [] : VARIANTS;
 	const checks = planChecks(snapshot, opts.contexts, variants);
-	const btf = checks.some(usesVmlinux) ? await kernelBtfFromImage(kernel.kernel, join(opts.workDir, 'btf')) : null;
+	const btfReady = checks.some(usesVmlinux) ? kernelReady.then((k) => kernelBtfFromImage(k.kernel, join(opts.workDir, 'btf'))) : Promise.resolve(null);
+	btfReady.catch(() => {});
 	const built = new Map<CheckName, Map<string, BuiltProgram>>();
-	const guestObjects: string[] = [];
-	for (const check of checks) {
-		const objDir = join(payload, 'verify', check.name);
-		const srcDir = join(opts.workDir, check.name);
-		const programs = await buildPrograms(snapshot, check.events, check.options, srcDir, objDir, { plain: bpfFlags(srcDir), vmlinux: btf?.flags ?? null });
-		built.set(check.name, new Map(programs.map((p) => [p.key, p])));
-		for (const p of programs) if (p.object) guestObjects.push(`/${relative(payload, p.object)}`);
-		const failed = programs.filter((p) => p.failure);
-		const first = failed[0] ? ` (${failed[0].key}: ${failed[0].failure!.error})` : '';
-		progress(`${check.name}: ${programs.length - failed.length} programs compiled${failed.length ? `, ${failed.length} did not${first}` : ''}`);
-	}
+	const [, , headlines] = await Promise.all([
+		buildStaticLoadAll(join(payload, 'verify/load-all')),
+		Promise.all(checks.map(async (check) => {
+			const btf = usesVmlinux(check) ? await btfReady : null;
+			const srcDir = join(opts.workDir, check.name);
+			const programs = await buildPrograms(snapshot, check.events, check.options, srcDir, join(payload, 'verify', check.name), { plain: bpfFlags(srcDir), vmlinux: btf?.flags ?? null });
+			built.set(check.name, new Map(programs.map((p) => [p.key, p])));
+			const failed = programs.filter((p) => p.failure);
+			const first = failed[0] ? ` (${failed[0].key}: ${failed[0].failure!.error})` : '';
+			const objects = new Set(programs.map((p) => p.object).filter(Boolean)).size;
+			progress(`${check.name}: ${programs.length - failed.length} programs compiled into ${objects} objects${failed.length ? `, ${failed.length} did not${first}` : ''}`);
+		})),
+		btfReady.then((btf) => buildHeadlines(snapshot, opts.contexts, join(opts.workDir, 'headline'), payload, btf?.vmlinux ?? null)),
+	]);
+	for (const h of headlines) if (h.error) progress(`headline ${h.name} not built: ${h.error}`);
+	const guestObjects = [...new Set(checks.flatMap((c) => [...built.get(c.name)!.values()].flatMap((p) => (p.object ? [`/${relative(payload, p.object)}`] : []))))];
 	for (let i = 0; i * BATCH < guestObjects.length; i++) {
 		writeFileSync(join(payload, 'verify/batches', String(i).padStart(4, '0')), `${guestObjects.slice(i * BATCH, (i + 1) * BATCH).join('\n')}\n`);
 	}
-	const headlines = await buildHeadlines(snapshot, opts.contexts, join(opts.workDir, 'headline'), payload, btf?.vmlinux ?? null);
-	for (const h of headlines) if (h.error) progress(`headline ${h.name} not built: ${h.error}`);
-	const buildSeconds = (performance.now() - started) / 1000;
-	progress(`built ${guestObjects.length} objects and ${headlines.filter((h) => !h.error).length} headline loaders in ${buildSeconds.toFixed(0)} s`);
+	const kernel = await kernelReady;
+	seconds.compile = since(started);
+	seconds.build = seconds.compile;
+	const programs = [...built.values()].reduce((n, m) => n + m.size, 0);
+	progress(`built ${programs} programs in ${guestObjects.length} objects and ${headlines.filter((h) => !h.error).length} headline loaders in ${seconds.build.toFixed(0)} s`);
+	return { id, snapshot, kernel, payload, checks, variants, built, headlines, started, seconds, hostLoad, progress };
+}
 
+/** The VM half: boots the kernel with the payload, and turns what came back into a VerifyResult. */
+export async function runKernel(b: KernelBuild, opts: VerifyOptions): Promise<VerifyResult> {
+	const { snapshot, kernel, payload, checks, built, progress } = b;
 	const wanted = opts.builtinOnly ? [] : snapshot.provenance.modulesLoaded;
 	const modules = wanted.filter((m) => kernel.modules.has(m));
 	const missing = wanted.filter((m) => !kernel.modules.has(m));
 	if (missing.length) progress(`modules of the snapshot that this package lacks (their events cannot attach): ${missing.join(' ')}`);
-	const vm = await runPayload(kernel, modules, payload, opts.workDir, progress);
+	// The guest's progress lines mark where booting ends and loading starts.
+	const vmStarted = performance.now();
+	const marks: { headline?: number; load?: number } = {};
+	const vm = await runPayload(kernel, modules, payload, opts.workDir, (msg) => {
+		// guest.sh's "step headline <name>" and "step load-all: <n> objects", without "step ".
+		const headline = /(?:^|\] )headline \S+$/.test(msg);
+		const loading = /(?:^|\] )load-all: \d+ objects$/.test(msg);
+		if (marks.headline === undefined && (headline || loading)) marks.headline = since(vmStarted);
+		if (marks.load === undefined && loading) marks.load = since(vmStarted);
+		progress(msg);
+	});
+	const vmSeconds = since(vmStarted);
 	const out = join(vm.outDir, 'verify');
 
 	const loadLines = existsSync(join(out, 'load.jsonl')) ? parseLoadLines(readFileSync(join(out, 'load.jsonl'), 'utf8')) : [];
-	const byObject = new Map(loadLines.map((l) => [l.object, l]));
+	const lines = indexLoadLines(loadLines);
 	const loaderErrors = existsSync(join(out, 'load.stderr')) ? readFileSync(join(out, 'load.stderr'), 'utf8').trim() : '';
 	const outcomeOf = (p: BuiltProgram): Outcome => {
 		// Compiler messages name files in the work dir: keep the paths inside it, which stay the same from run to run.
 		if (p.failure) return { ...p.failure, log: p.failure.log.replaceAll(`${opts.workDir}/`, '') };
-		const line = byObject.get(`/${relative(payload, p.object!)}`);
-		if (!line) return { stage: 'load', error: 'load-all reported nothing for this object (it crashed in this batch?)', log: loaderErrors.split('\n').slice(-10).join('\n') };
-		return loadOutcome(line);
+		return programOutcome(`/${relative(payload, p.object!)}`, p.functions, lines, loaderErrors);
 	};
 	const verdicts: EventVerdict[] = snapshot.events.map((e) => {
 		const verdict: EventVerdict = { event: `${e.category}:${e.name}` };
@@ -126,10 +190,11 @@ export async function verifyKernel(id: string, opts: VerifyOptions): Promise<Ver
 		}
 		return verdict;
 	});
-	const headline = headlines.map((h) => headlineRun(h, join(out, 'headline', h.name)));
-
-	const result: VerifyResult = {
-		kernel: id,
+	const headline = b.headlines.map((h) => headlineRun(h, join(out, 'headline', h.name)));
+	const boot = marks.headline ?? vmSeconds;
+	const loadStart = marks.load ?? vmSeconds;
+	return {
+		kernel: b.id,
 		release: kernel.release,
 		package: kernel.package,
 		verifiedOn: new Date().toISOString().slice(0, 10),
@@ -138,14 +203,23 @@ export async function verifyKernel(id: string, opts: VerifyOptions): Promise<Ver
 			clang: toolVersion('clang', ['--version'], /clang version (\S+)/),
 			libbpf: toolVersion('pkg-config', ['--modversion', 'libbpf'], /^(\S+)/),
 		},
-		seconds: { build: round(buildSeconds), vm: round(vm.seconds), total: round((performance.now() - started) / 1000) },
+		seconds: {
+			build: round(b.seconds.build),
+			vm: round(vmSeconds),
+			total: round(since(b.started)),
+			phases: { download: round(b.seconds.download), compile: round(b.seconds.compile), boot: round(boot), headline: round(loadStart - boot), load: round(vmSeconds - loadStart) },
+			hostLoad: round(b.hostLoad()),
+		},
 		contexts: opts.contexts,
-		variants: variants.map((v) => ({ name: v.name, options: { ...v.options }, scope: v.scope })),
+		variants: b.variants.map((v) => ({ name: v.name, options: { ...v.options }, scope: v.scope })),
 		counts: Object.fromEntries(checks.map((c) => [c.name, countOutcomes(verdicts, c.name)])),
 		events: verdicts,
 		headline,
 	};
-	return result;
+}
+
+export async function verifyKernel(id: string, opts: VerifyOptions): Promise<VerifyResult> {
+	return runKernel(await buildKernel(id, opts), opts);
 }
 
 const round = (seconds: number) => Math.round(seconds * 10) / 10;

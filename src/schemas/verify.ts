@@ -132,7 +132,26 @@ export const VerifyResultSchema = z.strictObject({
 	/** Tools that built and loaded the programs. */
 	tools: z.strictObject({ clang: z.string(), libbpf: z.string() }),
 	/** Wall time in seconds: fetching the kernel package, generating and compiling on the host (`build`); the VM run; the whole verification. */
-	seconds: z.strictObject({ build: z.number().nonnegative(), vm: z.number().nonnegative(), total: z.number().nonnegative() }),
+	seconds: z.strictObject({
+		build: z.number().nonnegative(),
+		vm: z.number().nonnegative(),
+		total: z.number().nonnegative(),
+		/**
+		 * Where the time went (results from before phases were timed have none): `download`, fetching and
+		 * unpacking the kernel package (while compiling); `compile`, generating and compiling every program
+		 * and headline loader; in the VM, `boot` (up to the modules loaded), `headline` (the headline runs)
+		 * and `load` (every program through the verifier, attached and detached).
+		 */
+		phases: z.strictObject({
+			download: z.number().nonnegative(),
+			compile: z.number().nonnegative(),
+			boot: z.number().nonnegative(),
+			headline: z.number().nonnegative(),
+			load: z.number().nonnegative(),
+		}).optional(),
+		/** The host's mean 1-minute load average during the run: on a shared machine, what the times were measured under. */
+		hostLoad: z.number().nonnegative().optional(),
+	}),
 	/** Which contexts were verified (every event has an outcome for each). */
 	contexts: z.array(VerifiedContextSchema).min(1),
 	/** The variants verified too (results from before variants existed have none). */

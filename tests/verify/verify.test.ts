@@ -17,6 +17,7 @@ import { readSnapshot } from '../../src/data/store.ts';
 import { readVerifyResult } from '../../src/data/verify.ts';
 import { checksOf, type Outcome, type VerifyResult } from '../../src/schemas/verify.ts';
 import { HEADLINES } from '../../scripts/verify/headline.ts';
+import { secondsLine } from '../../scripts/verify/results.ts';
 import { verifyKernel } from '../../scripts/verify/run.ts';
 import { VARIANTS, variantEvents } from '../../scripts/verify/variants.ts';
 
@@ -42,7 +43,7 @@ beforeAll(async () => {
 		onProgress: (line) => console.log(line),
 	});
 	const counts = checksOf(fresh).map((c) => `${c}: ${fresh.counts[c]!.passed} passed, ${fresh.counts[c]!.failed} failed`).join('; ');
-	console.log(`${KERNEL_ID} built-in events on ${fresh.release}: ${counts}; ${fresh.seconds.total.toFixed(0)} s (build ${fresh.seconds.build.toFixed(0)} s, VM ${fresh.seconds.vm.toFixed(0)} s)`);
+	console.log(`${KERNEL_ID} built-in events on ${fresh.release}: ${counts}; ${secondsLine(fresh)}`);
 }, 40 * 60_000);
 
 afterAll(() => {
