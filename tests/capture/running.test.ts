@@ -116,10 +116,11 @@ describe('capture of the running kernel', () => {
 		expect(run.stderr).toMatch(/need root: run it as root \(sudo npm run capture -- --running\)/);
 	});
 
-	it('leaves the data directory untouched when the capture fails', () => {
+	it('leaves the data directory untouched when the capture is refused', () => {
+		// A bad --id is refused before any work; failures during a capture are provoked in faults.test.ts.
 		const run = spawnSync(node, ['scripts/capture.ts', '--running', '--id', 'Bad Id', '--data', dataDir], { cwd: repo, encoding: 'utf8' });
 		expect(run.status).toBe(1);
-		expect(run.stderr).toMatch(/does not make a valid snapshot/);
+		expect(run.stderr).toMatch(/^capture: --id "Bad Id" is not a snapshot id/);
 		expect(listKernelIds(dataDir)).toEqual([snapshot.provenance.id]);
 		expect(readSnapshot(dataDir, snapshot.provenance.id)).toEqual(snapshot);
 	});
