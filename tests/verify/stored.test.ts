@@ -35,7 +35,7 @@ describe('data/verify', () => {
 	it('refuses counts that do not add up, and an event without an outcome for a verified context', () => {
 		const id = ids[0]!;
 		const badCounts = tampered(id, (json) => (json.counts.portable.passed += 1));
-		expect(() => readVerifyResult(badCounts, id)).toThrow(/verify\/.*\.json: .*the events add up to .*at counts\.portable/s);
+		expect(() => readVerifyResult(badCounts, id)).toThrow(/verify\/.*\.json: does not match its schema: counts\.portable: .*the events add up to /s);
 		const noOutcome = tampered(id, (json) => delete json.events[0].vmlinux);
 		expect(() => readVerifyResult(noOutcome, id)).toThrow(/has no vmlinux outcome, though contexts lists vmlinux/);
 	});
