@@ -3,8 +3,8 @@
  * writes its result to. The console (first serial port) is streamed for init's `atlas:` messages
  * and kept as a tail for error reports.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, createWriteStream } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { accessSync, constants, createWriteStream, readFileSync } from 'node:fs';
 import type { ArchProfile } from './arch.ts';
 import { parseConsoleLine, type InitMessage } from './console.ts';
 
@@ -19,7 +19,10 @@ export interface BootSpec {
 	disk: string;
 	/** Where the whole console is written (`\r` stripped). */
 	consoleLog: string;
-	/** Give up when init has said nothing this long after start (a guest that never gets to run). */
+	/**
+	 * Give up when init has said nothing this long after start (a guest that never gets to run).
+	 * Both limits count the CPU time qemu got, not the clock (see Watchdog).
+	 */
 	firstMessageTimeoutMs: number;
 	/**
 	 * Then give up when init goes this long without a message (a hung module load or payload). A
@@ -92,14 +95,11 @@ export function boot(spec: BootSpec): Promise<Extract<InitMessage, { kind: 'done
 			failure ??= error;
 			qemu.kill('SIGKILL');
 		};
-		let watchdog = setTimeout(
-			() => stop(new BootError(`init said nothing within ${spec.firstMessageTimeoutMs / 1000} s of starting qemu (-accel ${spec.accel})`, tail, true)),
-			spec.firstMessageTimeoutMs,
+		const watchdog = new Watchdog(qemu.pid!, spec.firstMessageTimeoutMs / 1000, (waited) =>
+			stop(new BootError(`init said nothing within ${waited} of starting qemu (-accel ${spec.accel})`, tail, true)),
 		);
-		const heardFrom = () => {
-			clearTimeout(watchdog);
-			watchdog = setTimeout(() => stop(new BootError(`init said nothing for ${spec.silenceTimeoutMs / 1000} s (hung?)`, tail)), spec.silenceTimeoutMs);
-		};
+		const heardFrom = () =>
+			watchdog.restart(spec.silenceTimeoutMs / 1000, (waited) => stop(new BootError(`init said nothing for ${waited} (hung?)`, tail)));
 		const onLine = (raw: string) => {
 			const line = raw.replaceAll('\r', '');
 			log.write(`${line}\n`);
@@ -120,12 +120,12 @@ export function boot(spec: BootSpec): Promise<Extract<InitMessage, { kind: 'done
 		});
 		qemu.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
 		qemu.on('error', (error) => {
-			clearTimeout(watchdog);
+			watchdog.stop();
 			reject(new Error(`cannot start ${spec.arch.qemuBinary}: ${error.message}`));
 		});
 		qemu.on('close', (code, signal) => {
 			process.off('exit', killOnExit);
-			clearTimeout(watchdog);
+			watchdog.stop();
 			if (partial) onLine(partial);
 			log.end();
 			if (failure) return reject(failure);
@@ -135,4 +135,59 @@ export function boot(spec: BootSpec): Promise<Extract<InitMessage, { kind: 'done
 			reject(new BootError(`qemu ${how} before the capture finished (kernel panic or failed boot?)${qemuSays}`, tail, !heardFromInit));
 		});
 	});
+}
+
+/** Clock ticks per second, the unit of /proc/<pid>/stat's CPU times. */
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/** CPU seconds a process has used (user + system, its vCPU threads included), or null once it is gone. */
+function cpuSeconds(pid: number): number | null {
+	try {
+		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		// After "pid (comm) ", utime and stime are the 12th and 13th fields.
+		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+		return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+	} catch {
+		return null;
+	}
+}
+
+/**
+ * Fires when the guest has been silent for a limit counted in the CPU time qemu got, so a host busy
+ * with other work (a guest given a tenth of a core boots ten times slower) does not fail a healthy
+ * boot. A guest that hangs idle uses no CPU, so the clock still ends the wait at `wallFactor` times the limit.
+ */
+export class Watchdog {
+	private timer: NodeJS.Timeout;
+	private from = { cpu: 0, wall: 0 };
+	private limit = 0;
+	private fire: (waited: string) => void = () => {};
+	private readonly pid: number;
+	private readonly wallFactor: number;
+
+	constructor(pid: number, limitSeconds: number, fire: (waited: string) => void, wallFactor = 4) {
+		this.pid = pid;
+		this.wallFactor = wallFactor;
+		this.restart(limitSeconds, fire);
+		this.timer = setInterval(() => this.check(), Math.min(1000, limitSeconds * 250));
+		this.timer.unref();
+	}
+
+	restart(limitSeconds: number, fire: (waited: string) => void): void {
+		this.from = { cpu: cpuSeconds(this.pid) ?? 0, wall: performance.now() / 1000 };
+		this.limit = limitSeconds;
+		this.fire = fire;
+	}
+
+	stop(): void {
+		clearInterval(this.timer);
+	}
+
+	private check(): void {
+		const cpu = (cpuSeconds(this.pid) ?? this.from.cpu) - this.from.cpu;
+		const wall = performance.now() / 1000 - this.from.wall;
+		if (cpu < this.limit && wall < this.limit * this.wallFactor) return;
+		this.stop();
+		this.fire(`${cpu.toFixed(1)} s of qemu's CPU time (${wall.toFixed(1)} s on the clock)`);
+	}
 }
