@@ -10,16 +10,17 @@
  * but reading the shared one would take lines away from anyone else reading it at the same time.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SNIPPET_DIR } from '../../src/components/guide/snippets.ts';
-import { attachedLines, BUILD_COMMANDS, DIRECT_TRIGGER, HELLO, KPROBE_MISSING, LIBC_LOOKUP, objectOf, parseTracePipeLine, probe, PROBE_TRIGGER, PROBES, type ProbeExample } from '../../src/components/guide/probes.ts';
+import { attachedLines, BUILD_COMMANDS, CAPS_ONLY, DIRECT_OUTPUT, DIRECT_TRIGGER, HELLO, KPROBE_MISSING, LIBC_LOOKUP, objectOf, parseTracePipeLine, probe, PROBE_TRIGGER, PROBES, type ProbeExample } from '../../src/components/guide/probes.ts';
 import { ensureTracefs } from '../../scripts/lib/tracefs.ts';
 import { requireRoot, requireTool } from './bpf-toolchain.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'atlas-probes-'));
+chmodSync(dir, 0o755); // the capabilities test runs the loader as nobody
 let instance = '';
 let pipe: ChildProcess;
 let pipeText = '';
@@ -47,8 +48,8 @@ function runCommand(command: string): Promise<{ pid: number; status: number | nu
  * Starts `sudo ./attach <object>` (as root already) and resolves once it says it is attached, or with
  * its output when it exits first.
  */
-async function attach(example: ProbeExample): Promise<{ child: ChildProcess; stdout: () => string; stderr: () => string; attached: boolean }> {
-	const child = spawn('./attach', [objectOf(example.file)], { cwd: dir });
+async function attach(...examples: ProbeExample[]): Promise<{ child: ChildProcess; stdout: () => string; stderr: () => string; attached: boolean }> {
+	const child = spawn('./attach', examples.map((e) => objectOf(e.file)), { cwd: dir });
 	let stdout = '';
 	let stderr = '';
 	child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -70,7 +71,7 @@ async function detach(child: ChildProcess): Promise<number | null> {
 
 beforeAll(async () => {
 	requireRoot('the probe guide test');
-	for (const [tool, pkg] of [['clang', 'clang'], ['bpftool', 'bpftool'], ['cc', 'gcc'], ['python3', 'python3'], ['ldconfig', 'libc-bin']] as const) requireTool(tool, pkg);
+	for (const [tool, pkg] of [['clang', 'clang'], ['bpftool', 'bpftool'], ['cc', 'gcc'], ['python3', 'python3'], ['ldconfig', 'libc-bin'], ['setpriv', 'util-linux']] as const) requireTool(tool, pkg);
 	if (!existsSync('/usr/include/bpf/libbpf.h')) throw new Error('libbpf headers are missing: apt-get install libbpf-dev');
 	cpSync(join(SNIPPET_DIR, 'probes'), dir, { recursive: true });
 	for (const command of BUILD_COMMANDS) {
@@ -108,7 +109,7 @@ describe('which probe answers my question: the examples on this kernel', () => {
 		}, 120_000);
 	}
 
-	it('libbpf finds the libc the uprobe names; ldd shows which one python3 uses', () => {
+	it('ldconfig names the libc.so.6 the uprobe's SEC() resolves to, and it exists', () => {
 		const ldd = spawnSync('sh', ['-c', LIBC_LOOKUP.command], { encoding: 'utf8' });
 		const path = LIBC_LOOKUP.path.exec(ldd.stdout)?.[1];
 		expect(path, ldd.stdout).toBeDefined();
@@ -116,18 +117,36 @@ describe('which probe answers my question: the examples on this kernel', () => {
 	});
 
 	it('a connect() made with syscall() instead of libc\'s connect(): the tracepoint sees it, the uprobe does not', async () => {
-		const [tp, up] = [await attach(probe('tracepoint')), await attach(probe('uprobe'))];
+		const [tp, up] = [probe('tracepoint'), probe('uprobe')];
+		const both = await attach(tp, up);
 		try {
-			expect(tp.attached && up.attached, `${tp.stderr()}${up.stderr()}`).toBe(true);
+			expect(both.attached, both.stderr()).toBe(true);
+			expect(both.stdout().trimEnd().split('\n')).toEqual([...attachedLines(tp).slice(0, 1), ...attachedLines(up)]);
+			// The uprobe does fire for libc's connect() while attached alongside:
+			const viaLibc = await runCommand(PROBE_TRIGGER);
 			const client = await runCommand(DIRECT_TRIGGER);
-			expect(client.output.trim()).toBe('-1 ECONNREFUSED');
-			await Promise.all([detach(tp.child), detach(up.child)]);
-			expect(messagesOf(client.pid), pipeText.slice(-2000)).toEqual([probe('tracepoint').message(3)]);
+			expect(client.output.trim()).toBe(DIRECT_OUTPUT);
+			expect(await detach(both.child)).toBe(0);
+			expect(messagesOf(viaLibc.pid).sort()).toEqual([tp.message(), up.message()].sort());
+			expect(messagesOf(client.pid), pipeText.slice(-2000)).toEqual([tp.message()]);
 		} finally {
-			tp.child.kill('SIGKILL');
-			up.child.kill('SIGKILL');
+			both.child.kill('SIGKILL');
 		}
 	}, 120_000);
+
+	it('as nobody with only CAP_BPF and CAP_PERFMON: raw_tp and tp_btf attach, a tracepoint is refused reading its id from tracefs', async () => {
+		ensureTracefs();
+		const run = (p: ProbeExample) => spawnSync('sh', ['-c', `timeout -s INT 3 ${CAPS_ONLY.command(p).replace(/^sudo /, '')}`], { cwd: dir, encoding: 'utf8' });
+		for (const p of [probe('raw-tp'), probe('tp-btf')]) {
+			const r = run(p);
+			expect(r.stdout.trimEnd().split('\n'), r.stderr).toEqual(attachedLines(p));
+			expect(r.status, `it should stay attached until timeout's SIGINT (status 124): ${r.stderr}`).toBe(124);
+		}
+		const refused = run(probe('tracepoint'));
+		expect(refused.status).toBe(1);
+		expect(refused.stdout).toBe('');
+		expect(refused.stderr.trimEnd().split('\n')).toEqual(CAPS_ONLY.tracefsRefused);
+	}, 60_000);
 
 	it('the kprobe example on this kernel: runs when it has kprobes, else fails to attach as the guide says', async () => {
 		const hasKprobes = existsSync('/sys/bus/event_source/devices/kprobe');

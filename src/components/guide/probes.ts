@@ -91,6 +91,8 @@ export function parseTracePipeLine(line: string): { comm: string; pid: number; m
  */
 export const DIRECT_TRIGGER = `python3 -c 'import ctypes, errno, socket; s = socket.socket(); a = socket.AF_INET.to_bytes(2, "little") + (${PROBE_PORT}).to_bytes(2, "big") + socket.inet_aton("127.0.0.1") + bytes(8); libc = ctypes.CDLL(None, use_errno=True); print(libc.syscall(42, s.fileno(), a, 16), errno.errorcode[ctypes.get_errno()])'`;
 
+export const DIRECT_OUTPUT = '-1 ECONNREFUSED';
+
 /** Where this machine's libc is: what `uprobe/libc.so.6:connect` resolves to. */
 export const LIBC_LOOKUP = {
 	command: 'ldconfig -p | grep libc.so.6',
@@ -100,3 +102,17 @@ export const LIBC_LOOKUP = {
 
 /** What attach prints for the kprobe example on a kernel without kprobes (CONFIG_KPROBES off), or without the function. */
 export const KPROBE_MISSING = `cannot attach kprobe_connect (SEC("kprobe/__sys_connect")): No such file or directory`;
+
+/**
+ * The loader run as user nobody with only CAP_BPF and CAP_PERFMON (5.8+), as root would hand them out:
+ * raw_tp and tp_btf attach, a tracepoint does not, because libbpf reads the tracepoint's id from tracefs,
+ * which only root may open. probes.test.ts runs this for the tracepoint and raw_tp examples.
+ */
+export const CAPS_ONLY = {
+	command: (p: ProbeExample) => `sudo setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=+bpf,+perfmon --ambient-caps=+bpf,+perfmon ./attach ${objectOf(p.file)}`,
+	tracefsRefused: [
+		`libbpf: failed to determine tracepoint 'syscalls/sys_enter_connect' perf event ID: Permission denied`,
+		`libbpf: prog 'tp_connect': failed to create tracepoint 'syscalls/sys_enter_connect' perf event: Permission denied`,
+		`cannot attach tp_connect (SEC("tp/syscalls/sys_enter_connect")): Permission denied`,
+	],
+} as const;
