@@ -11,8 +11,8 @@ import { LANGS } from '../../src/site/i18n.ts';
 import { SNIPPET_DIR } from '../../src/components/guide/snippets.ts';
 import { guideSlugs, readOutline } from './outline.ts';
 
-/** The eight guides issue 5 asks for. */
-const REQUIRED = ['trace-connect', 'find-events', 'section-names', 'read-format', 'context-types', 'accept-or-accept4', 'strings-pointers', 'build-run'];
+/** The eight guides issue 5 asks for, and issue 17's "Which probe answers my question?". */
+const REQUIRED = ['trace-connect', 'find-events', 'section-names', 'read-format', 'context-types', 'accept-or-accept4', 'strings-pointers', 'build-run', 'which-probe'];
 
 const slugs = guideSlugs('zh');
 
