@@ -1,10 +1,11 @@
 #!/bin/sh
 # /atlas/then of the VM probes-vm.test.ts boots (see scripts/capture/debian/init.sh): attaches each
 # /probes/<name>.bpf.o with the static /probes/attach, makes a connect() to 127.0.0.1:8081 with
-# busybox nc, and leaves for the host in $OUT/probes/:
+# busybox nc, then two with the 32-bit /probes/connect32, and leaves for the host in $OUT/probes/:
 #   trace_pipe                     everything /sys/kernel/tracing/trace_pipe gave meanwhile
 #   <name>.{stdout,stderr,status}  the loader's output and exit status
-#   <name>.pid                     the pid of the nc that connected
+#   <name>.pid, <name>.pid32       the pids of the nc and of the connect32 that connected
+#   <name>.status32                connect32's exit status (0: the kernel ran the 32-bit program)
 T=$1
 OUT=$2
 say() { echo "atlas: $*"; }
@@ -27,6 +28,8 @@ for object in /probes/*.bpf.o; do
 		i=$((i + 1))
 	done
 	sh -c "echo \$\$ >$out.pid; exec nc 127.0.0.1 8081" >/dev/null 2>&1
+	sh -c "echo \$\$ >$out.pid32; exec /probes/connect32"
+	echo $? >"$out.status32"
 	sleep 1
 	kill -INT $loader 2>/dev/null
 	wait $loader
