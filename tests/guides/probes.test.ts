@@ -109,7 +109,7 @@ describe('which probe answers my question: the examples on this kernel', () => {
 		}, 120_000);
 	}
 
-	it('ldconfig names the libc.so.6 the uprobe's SEC() resolves to, and it exists', () => {
+	it('ldconfig names the libc.so.6 the SEC() of the uprobe resolves to, and it exists', () => {
 		const ldd = spawnSync('sh', ['-c', LIBC_LOOKUP.command], { encoding: 'utf8' });
 		const path = LIBC_LOOKUP.path.exec(ldd.stdout)?.[1];
 		expect(path, ldd.stdout).toBeDefined();
