@@ -41,7 +41,14 @@ function readField(f: FieldPlan): Lines {
 			];
 		}
 		case 'user-string':
-			return [`bpf_probe_read_user_str(${dst}, sizeof(${dst}), ${pointerIn(f.path, f.field)});`];
+			return [
+				'{',
+				`\tlong n = bpf_probe_read_user_str(${dst}, sizeof(${dst}), ${pointerIn(f.path, f.field)});`,
+				'',
+				'\t/* Negative when the pointer cannot be read (bad, or its page not in memory yet): recorded as 0. */',
+				`\tr->${f.lengthName} = n > 0 ? n : 0;`,
+				'}',
+			];
 		case 'kernel-string':
 			return [`bpf_probe_read_kernel_str(${dst}, sizeof(${dst}), ${pointerIn(f.path, f.field)});`];
 		case 'sockaddr': {
