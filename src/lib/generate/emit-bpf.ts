@@ -135,6 +135,7 @@ function printkPiece(f: FieldPlan): Piece {
 			return { text: `${n}=%u:%u`, args: [`${v} >> 20`, `${v} & 0xfffff`], strings: 0 };
 		case 'string':
 		case 'chars':
+			if (f.read === 'user-string') return { text: `${n}=%s`, args: [`r->${f.lengthName} ? ${v} : "(unreadable)"`], strings: 1 };
 			return { text: `${n}=%s`, args: [v], strings: 1 };
 		case 'argv':
 			return { text: `${n}[0]=%s`, args: [`${v}[0]`], strings: 1 };
