@@ -228,6 +228,16 @@ static inline void tp_print_string(const char *name, const char *s, size_t size)
 	putchar('"');
 }
 
+/* A string read from user memory: `len` bytes with its NUL, or 0 when the pointer could not be read. */
+static inline void tp_print_user_string(const char *name, const char *s, size_t size, __u32 len)
+{
+	if (!len) {
+		printf(" %s=(unreadable)", name);
+		return;
+	}
+	tp_print_string(name, s, tp_min(len, size));
+}
+
 /* The first entries of an argv array, read into `count` slots of `size` bytes; an empty slot ends it. */
 static inline void tp_print_argv(const char *name, const char *slots, size_t count, size_t size)
 {

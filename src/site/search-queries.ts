@@ -65,6 +65,10 @@ export const SEARCH_CASES: SearchCase[] = [
 	{ query: '验证器', lang: 'zh', guide: 'build-run', within: 2 },
 	{ query: 'troubleshoot', lang: 'en', guide: 'build-run', within: 1 },
 	{ query: 'accept4', lang: 'zh', guide: 'accept-or-accept4', within: 1 },
+	{ query: 'kprobe', lang: 'en', guide: 'which-probe', within: 1 },
+	{ query: 'uprobe libc connect', lang: 'en', guide: 'which-probe', within: 1 },
+	{ query: 'fentry', lang: 'zh', guide: 'which-probe', within: 1 },
+	{ query: '探针', lang: 'zh', guide: 'which-probe', within: 1 },
 ];
 
 /** Where a case's target lands, 1 first, or null when it is not among the first 50. */

@@ -3,16 +3,16 @@
  * the same data blocks in each step, every step shows a command, and everything a guide refers to —
  * events, snippets, other guides — exists.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/site/data.ts';
 import { LANGS } from '../../src/site/i18n.ts';
 import { SNIPPET_DIR } from '../../src/components/guide/snippets.ts';
-import { guideSlugs, readOutline } from './outline.ts';
+import { CONTENT_DIR, guideSlugs, readOutline } from './outline.ts';
 
-/** The eight guides issue 5 asks for. */
-const REQUIRED = ['trace-connect', 'find-events', 'section-names', 'read-format', 'context-types', 'accept-or-accept4', 'strings-pointers', 'build-run'];
+/** The eight guides issue 5 asks for, and issue 17's "Which probe answers my question?". */
+const REQUIRED = ['trace-connect', 'find-events', 'section-names', 'read-format', 'context-types', 'accept-or-accept4', 'strings-pointers', 'build-run', 'which-probe'];
 
 const slugs = guideSlugs('zh');
 
@@ -24,6 +24,14 @@ describe('guide content', () => {
 	it('numbers guides 1..N without gaps, the same in both languages', () => {
 		const orders = slugs.map((slug) => readOutline('zh', slug).frontmatter.order).sort((a, b) => a - b);
 		expect(orders).toEqual(orders.map((_, i) => i + 1));
+	});
+
+	it('Chinese keeps 挂载 for mount: no sentence also says attach (附加, 挂接, 挂)', () => {
+		for (const slug of slugs) {
+			const text = readFileSync(join(CONTENT_DIR, 'zh', `${slug}.mdx`), 'utf8');
+			const mixed = text.split(/[。！？\n]/).filter((s) => s.includes('挂载') && /附加|挂接|挂(?!载)/.test(s));
+			expect(mixed, `content/zh/${slug}.mdx`).toEqual([]);
+		}
 	});
 
 	for (const slug of slugs) {

@@ -194,6 +194,16 @@ describe('the guides\' generated programs', () => {
 		expect(line!.split(/\s+/)[2]).toBe('cat');
 	}, 120_000);
 
+	it('openat: a path pointer that cannot be read prints (unreadable), not an empty string', async () => {
+		const { dir, project } = built.get('openat')!;
+		const tracer = await startTracer(dir, project.programName, ['-c', 'python3']);
+		const pid = await runCommand(OPENAT_RUN.unreadable.trigger, dir);
+		await stop(tracer.child);
+		// python3 opens its libraries and modules too (flags 0x80000, O_CLOEXEC): the bad pointer's openat has flags 0.
+		const lines = tracer.output().split('\n').filter((l) => l.split(/\s+/)[1] === String(pid) && l.includes(' sys_enter_openat '));
+		expect(lines.filter((l) => l.endsWith(OPENAT_RUN.unreadable.line)), `openat lines of pid ${pid}:\n${lines.join('\n')}`).toHaveLength(1);
+	}, 120_000);
+
 	it('not root: the loader says to run it as root', () => {
 		const { dir } = built.get('openat')!;
 		const run = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'sh', '-c', TROUBLES.notRoot.command], { cwd: dir, encoding: 'utf8' });

@@ -59,6 +59,12 @@ export const COMMAND_COMPONENTS = new Set([
 	'QuickLook',
 	'ConnectOutcome',
 	'Trouble',
+	'ProbeRun',
+	'ProbeBuild',
+	'ProbeMissing',
+	'LibcLookup',
+	'DirectSyscall',
+	'CapsOnly',
 ]);
 
 const FRONTMATTER = /^---\n([\s\S]*?)\n---\n/;

@@ -13,6 +13,7 @@ import { DEFAULT_LANG, LANGS } from '../../src/site/i18n.ts';
 import { syscallFamily } from '../../src/site/related.ts';
 import type { Event } from '../../src/schemas/snapshot.ts';
 import { NEWER_LAYOUT } from '../../src/components/guide/presets.ts';
+import { HELLO, PROBES } from '../../src/components/guide/probes.ts';
 import { buildSite } from '../site/build.ts';
 import { guideSlugs, readOutline } from './outline.ts';
 
@@ -62,7 +63,7 @@ describe('the guides, built', () => {
 				expect(html.match(/<section class="step guide-step[^"]*" id="step-\d+"/g)?.length, 'rendered steps').toBe(steps.length);
 				for (const step of steps) expect(html).toContain(`id="step-${step.n}"`);
 				// A component the page does not know would be written out as an unknown tag.
-				expect(html).not.toMatch(/<(Step|FormatFile|FieldTable|ContextStruct|Skeleton|Snippet|AvailableEvents|EventLink)[\s>]/);
+				expect(html).not.toMatch(/<(Step|FormatFile|FieldTable|ContextStruct|Skeleton|Snippet|AvailableEvents|EventLink|ProbeRun|ProbeBuild|CapsOnly)[\s>]/);
 				for (const [, href] of html.matchAll(/href="\/((?:en\/)?events\/[^"?#]+)/g)) {
 					expect(existsSync(join(site, href!, 'index.html')), `${lang}/${slug} links to /${href}, which was not built`).toBe(true);
 				}
@@ -76,5 +77,17 @@ describe('the guides, built', () => {
 		expect(html).toMatch(/field:<\/span>struct sockaddr \* uservaddr;/);
 		expect(html).toContain('handle_sys_exit_connect');
 		expect(html).toContain('uservaddr=127.0.0.1:8081 addrlen=16 ret=-ECONNREFUSED');
+	});
+
+	it('the probe guide shows each example, its section and the line its test read back; the connect guide its ten-line step 0', () => {
+		for (const lang of LANGS) {
+			const html = readFileSync(pagePath(lang, 'guides/which-probe'), 'utf8');
+			expect(html).toContain('bpf_program__attach');
+			for (const p of PROBES) {
+				expect(html).toContain(`bpf_trace_printk: ${p.message()}`);
+				expect(html).toContain(`attached ${p.program} at ${p.section}`);
+			}
+			expect(readFileSync(pagePath(lang, 'guides/trace-connect'), 'utf8')).toContain(`bpf_trace_printk: ${HELLO.message()}`);
+		}
 	});
 });

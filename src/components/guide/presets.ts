@@ -142,6 +142,11 @@ export const OPENAT_RUN = {
 	trigger: 'cat /etc/hostname',
 	/** The end of the line the test waits for (the start is time, pid and comm). */
 	line: 'sys_enter_openat dfd=-100 filename="/etc/hostname" flags=0x0 mode=00',
+	/** openat(AT_FDCWD, (char *)1, 0): a path pointer that cannot be read, which the loader tells from an empty path. */
+	unreadable: {
+		trigger: `python3 -c 'import ctypes; ctypes.CDLL(None).syscall(257, -100, 1, 0, 0)'`,
+		line: 'sys_enter_openat dfd=-100 filename=(unreadable) flags=0x0 mode=00',
+	},
 } as const;
 
 /**

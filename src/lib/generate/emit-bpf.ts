@@ -41,7 +41,14 @@ function readField(f: FieldPlan): Lines {
 			];
 		}
 		case 'user-string':
-			return [`bpf_probe_read_user_str(${dst}, sizeof(${dst}), ${pointerIn(f.path, f.field)});`];
+			return [
+				'{',
+				`\tlong n = bpf_probe_read_user_str(${dst}, sizeof(${dst}), ${pointerIn(f.path, f.field)});`,
+				'',
+				'\t/* Negative when the pointer cannot be read (bad, or its page not in memory yet): recorded as 0. */',
+				`\tr->${f.lengthName} = n > 0 ? n : 0;`,
+				'}',
+			];
 		case 'kernel-string':
 			return [`bpf_probe_read_kernel_str(${dst}, sizeof(${dst}), ${pointerIn(f.path, f.field)});`];
 		case 'sockaddr': {
@@ -128,6 +135,7 @@ function printkPiece(f: FieldPlan): Piece {
 			return { text: `${n}=%u:%u`, args: [`${v} >> 20`, `${v} & 0xfffff`], strings: 0 };
 		case 'string':
 		case 'chars':
+			if (f.read === 'user-string') return { text: `${n}=%s`, args: [`r->${f.lengthName} ? ${v} : "(unreadable)"`], strings: 1 };
 			return { text: `${n}=%s`, args: [v], strings: 1 };
 		case 'argv':
 			return { text: `${n}[0]=%s`, args: [`${v}[0]`], strings: 1 };

@@ -26,7 +26,12 @@ function recordMembers(p: EventPlan): string[] {
 		const note = READ_NOTES[f.read];
 		lines.push(`\t${recordDeclaration(f)};\t/* ${cCommentText(f.field.declaration)}${note ? `: ${note}` : ''} */`);
 		if (f.lengthName) {
-			const what = f.read === 'loc-bytes' ? `length of ${f.name} in the record; ${f.name} keeps at most sizeof(${f.name}) bytes` : `bytes of ${f.name} read, at most sizeof(${f.name})`;
+			const what =
+				f.read === 'loc-bytes'
+					? `length of ${f.name} in the record; ${f.name} keeps at most sizeof(${f.name}) bytes`
+					: f.read === 'user-string'
+						? `bytes of ${f.name} read with its NUL; 0 when the pointer could not be read`
+						: `bytes of ${f.name} read, at most sizeof(${f.name})`;
 			lines.push(`\t__u32 ${f.lengthName};\t/* ${what} */`);
 		}
 		if (f.totalName) lines.push(`\t__u64 ${f.totalName};\t/* bytes ${f.read === 'user-buffer' ? 'passed' : 'filled'} in all; ${f.name} keeps the first ${f.lengthName} */`);

@@ -29,6 +29,7 @@ function printField(f: FieldPlan): string {
 			return `tp_print_errno(${name}, ${v});`;
 		case 'string':
 		case 'chars':
+			if (f.read === 'user-string') return `tp_print_user_string(${name}, ${v}, sizeof(${v}), r->${f.lengthName});`;
 			return `tp_print_string(${name}, ${v}, sizeof(${v}));`;
 		case 'argv':
 			return `tp_print_argv(${name}, &${v}[0][0], ${f.dims[0]}, sizeof(${v}[0]));`;

@@ -358,7 +358,8 @@ function planArgument(base: Omit<FieldPlan, 'read' | 'show' | 'type'>, event: Ev
 	const buffer = () => ({ type: '__u8', dims: [options.stringSize], lengthName: namer(`${name}_len`), totalName: namer(`${name}_total`) });
 	switch (role?.kind) {
 		case 'string':
-			return { ...base, read: 'user-string', show: 'string', type: 'char', dims: [options.stringSize] };
+			// The length read tells an unreadable pointer (0) from an empty string (1: the NUL).
+			return { ...base, read: 'user-string', show: 'string', type: 'char', dims: [options.stringSize], lengthName: namer(`${name}_len`) };
 		case 'argv':
 			return options.argvCount > 0 ? { ...base, read: 'argv', show: 'argv', type: 'char', dims: [options.argvCount, Math.min(options.stringSize, 128)] } : null;
 		case 'sockaddr-in':

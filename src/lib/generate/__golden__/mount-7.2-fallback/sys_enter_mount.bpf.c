@@ -95,9 +95,24 @@ int handle_sys_enter_mount(struct format_sys_enter_mount *ctx)
 
 	if (!r || !fill_header(&r->header, RECORD_SYS_ENTER_MOUNT))
 		return 0;
-	bpf_probe_read_user_str(r->dev_name, sizeof(r->dev_name), (const void *)(unsigned long)ctx->dev_name);
-	bpf_probe_read_user_str(r->dir_name, sizeof(r->dir_name), (const void *)(unsigned long)ctx->dir_name);
-	bpf_probe_read_user_str(r->type, sizeof(r->type), (const void *)(unsigned long)ctx->type);
+	{
+		long n = bpf_probe_read_user_str(r->dev_name, sizeof(r->dev_name), (const void *)(unsigned long)ctx->dev_name);
+
+		/* Negative when the pointer cannot be read (bad, or its page not in memory yet): recorded as 0. */
+		r->dev_name_len = n > 0 ? n : 0;
+	}
+	{
+		long n = bpf_probe_read_user_str(r->dir_name, sizeof(r->dir_name), (const void *)(unsigned long)ctx->dir_name);
+
+		/* Negative when the pointer cannot be read (bad, or its page not in memory yet): recorded as 0. */
+		r->dir_name_len = n > 0 ? n : 0;
+	}
+	{
+		long n = bpf_probe_read_user_str(r->type, sizeof(r->type), (const void *)(unsigned long)ctx->type);
+
+		/* Negative when the pointer cannot be read (bad, or its page not in memory yet): recorded as 0. */
+		r->type_len = n > 0 ? n : 0;
+	}
 	r->flags = ctx->flags;
 	r->data = (unsigned long)ctx->data;
 	bpf_ringbuf_output(&events, r, sizeof(*r), 0);

@@ -68,7 +68,12 @@ int handle_sys_enter_openat(struct trace_event_raw_sys_enter *ctx)
 	if (!r || !fill_header(&r->header, RECORD_SYS_ENTER_OPENAT))
 		return 0;
 	r->dfd = (__s32)ctx->args[0];
-	bpf_probe_read_user_str(r->filename, sizeof(r->filename), (const void *)(unsigned long)ctx->args[1]);
+	{
+		long n = bpf_probe_read_user_str(r->filename, sizeof(r->filename), (const void *)(unsigned long)ctx->args[1]);
+
+		/* Negative when the pointer cannot be read (bad, or its page not in memory yet): recorded as 0. */
+		r->filename_len = n > 0 ? n : 0;
+	}
 	r->flags = (__s32)ctx->args[2];
 	r->mode = (__u16)ctx->args[3];
 	/* Keep the arguments until sys_exit_openat brings the return value. */

@@ -87,7 +87,12 @@ int handle_sys_enter_openat(struct format_sys_enter_openat *ctx)
 	if (!r || !fill_header(&r->header, RECORD_SYS_ENTER_OPENAT))
 		return 0;
 	r->dfd = (__s32)ctx->dfd;
-	bpf_probe_read_user_str(r->filename, sizeof(r->filename), (const void *)(unsigned long)ctx->filename);
+	{
+		long n = bpf_probe_read_user_str(r->filename, sizeof(r->filename), (const void *)(unsigned long)ctx->filename);
+
+		/* Negative when the pointer cannot be read (bad, or its page not in memory yet): recorded as 0. */
+		r->filename_len = n > 0 ? n : 0;
+	}
 	r->flags = (__s32)ctx->flags;
 	r->mode = (__u16)ctx->mode;
 	bpf_ringbuf_output(&events, r, sizeof(*r), 0);

@@ -96,7 +96,7 @@ static void print_sys_enter_openat(const struct record_sys_enter_openat *r)
 {
 	tp_print_header(r->header.pid, r->header.comm, "sys_enter_openat");
 	tp_print_signed("dfd", r->dfd);
-	tp_print_string("filename", r->filename, sizeof(r->filename));
+	tp_print_user_string("filename", r->filename, sizeof(r->filename), r->filename_len);
 	tp_print_hex("flags", r->flags);
 	tp_print_octal("mode", r->mode);
 	putchar('\n');

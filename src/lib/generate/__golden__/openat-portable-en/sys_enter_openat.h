@@ -24,6 +24,7 @@ struct record_sys_enter_openat {
 	struct record_header header;
 	__s32 dfd;	/* int dfd */
 	char filename[256];	/* const char * filename: the string it points to (user memory) */
+	__u32 filename_len;	/* bytes of filename read with its NUL; 0 when the pointer could not be read */
 	__s32 flags;	/* int flags */
 	__u16 mode;	/* umode_t mode */
 };
