@@ -167,8 +167,9 @@ export function readCaptureArchive(bytes: Uint8Array, archive: string): Contribu
 	} catch (error) {
 		if (!(error instanceof TarError)) throw error;
 		const problem = !gzipped && error.message.startsWith('not a tar archive') ? 'is neither gzip-compressed nor a tar archive' : error.message;
-		// tar.ts names a member it refuses (a path leaving the archive, a link, a device) at the start of its message.
-		const kind = error.message.startsWith('not a tar archive') ? 'not-archive' : error.message.startsWith('member ') ? 'refused-member' : 'damaged';
+		// Less than one tar block, uncompressed, is no archive at all. tar.ts names a member it refuses (a
+		// path leaving the archive, a link, a device) at the start of its message.
+		const kind = error.message.startsWith('not a tar archive') || (!gzipped && bytes.length < 512) ? 'not-archive' : error.message.startsWith('member ') ? 'refused-member' : 'damaged';
 		throw new ArchiveError(archive, `${problem} — ${MAKE_AGAIN}`, kind);
 	}
 	const { files } = contents;
