@@ -109,6 +109,15 @@ describe('the my-kernel page, this machine’s kernel', () => {
 		await page.close();
 	});
 
+	it('offers "your kernel" in the explorer, its rows leading to the pages drawn for it', async () => {
+		const page = await open(context, 'en/events/?kernel=mine&q=sys_enter_connect');
+		await page.waitForFunction(() => document.querySelector('.finder-results a')?.getAttribute('href')?.includes('my-kernel/event/'));
+		await expect(page.locator('select[name="kernel"] option[value="mine"]').textContent()).resolves.toBe(`Your kernel (${release})`);
+		await expect(page.locator('.finder-results a').first().getAttribute('href')).resolves.toBe(`${BASE}en/my-kernel/event/?e=syscalls%3Asys_enter_connect`);
+		expect(page.errors).toEqual([]);
+		await page.close();
+	});
+
 	it('opens sys_enter_connect for "your kernel" from the event page’s picker; its zip builds with make and traces a real connect', async () => {
 		const eventPage = await open(context, 'events/syscalls/sys_enter_connect/');
 		const mine = eventPage.locator('.kp-options a.kp-mine');
