@@ -58,7 +58,9 @@ function setHint(stored: StoredKernel | null): void {
 /** Read once per page: the my-kernel event page's script and its runtime both ask for it. */
 let reading: Promise<StoredKernel | null> | undefined;
 
-export function readStoredKernel(): Promise<StoredKernel | null> {
+/** `fresh`: read the database again (another tab may have changed it), as an import does before it compares. */
+export function readStoredKernel({ fresh = false } = {}): Promise<StoredKernel | null> {
+	if (fresh) reading = undefined;
 	reading ??= inTransaction('readonly', (store) => store.get(KEY)).then((stored: StoredKernel | undefined) => {
 		setHint(stored ?? null);
 		return stored ?? null;

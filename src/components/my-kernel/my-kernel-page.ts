@@ -86,7 +86,7 @@ export async function importFile(root: HTMLElement, file: File): Promise<void> {
 	const ctx = context(root);
 	delete ctx.status.dataset.problem;
 	delete root.dataset.importMs;
-	const before = await readStoredKernel().catch(() => null);
+	const before = await readStoredKernel({ fresh: true }).catch(() => null);
 	// A file far too large is refused before it is read into memory; the worker checks the bytes again.
 	if (file.size > ARCHIVE_LIMITS.compressedBytes) {
 		refuse(ctx, file.name, 'too-big', `${file.name}: ${(file.size / 1024 / 1024).toFixed(1)} MB > ${ARCHIVE_LIMITS.compressedBytes / 1024 / 1024} MB`, before);
