@@ -23,9 +23,7 @@ export class AtlasEvent extends HTMLElement {
 
 	/** Loads the runtime once; the page's state (URL, form) is applied when it arrives. */
 	runtime(): Promise<Runtime> {
-		// Under my-kernel/event/ (data-mine) the page draws the reader's stored kernel.
-		const mine = this.dataset.mine === undefined ? undefined : import('../my-kernel/kernel-store.ts').then((store) => store.readStoredKernel());
-		this.#runtime ??= Promise.all([import('./event-runtime.ts'), mine]).then(([{ createRuntime }, stored]) => createRuntime(this, stored?.snapshot));
+		this.#runtime ??= import('./event-runtime.ts').then(({ createRuntime }) => createRuntime(this));
 		return this.#runtime;
 	}
 

@@ -23,12 +23,11 @@ import { snapshotEventData } from '../../site/my-kernel/event-data.ts';
 import { loadEventSearch } from '../search/event-search.ts';
 import { addCopyButtons } from './copy-buttons.ts';
 
-/**
- * `mine`: the reader's kernel (stored on the my-kernel page), for the page under my-kernel/event/
- * that draws any event of it: its data then comes from that snapshot instead of the shards, and
- * every kernel-dependent part is drawn here, since the page holds none of it.
- */
-export async function createRuntime(root: HTMLElement, mine?: Snapshot) {
+export async function createRuntime(root: HTMLElement) {
+	// Under my-kernel/event/ (data-mine) the page draws the reader's kernel, stored by the my-kernel
+	// page: its data comes from that snapshot instead of the shards, and every kernel-dependent part
+	// is drawn here, since the page holds none of it.
+	const mine: Snapshot | undefined = root.dataset.mine === undefined ? undefined : (await (await import('../my-kernel/kernel-store.ts')).readStoredKernel())?.snapshot;
 	const lang: Lang = root.dataset.lang === 'en' ? 'en' : 'zh';
 	const t = strings(lang);
 	const category = root.dataset.category!;

@@ -53,12 +53,14 @@ const place = (lang: Lang, f: FieldPlace | null) => (f ? html`<code>${f.declarat
 /** `kernel`: the captured kernel compared with. */
 export function comparisonView(lang: Lang, comparison: KernelComparison, kernel: { id: string }, urls: Urls): RawHtml {
 	const t = strings(lang);
-	const mine = (key: string) => html`<a href="${urls.myKernelEvent(lang, splitKey(key))}"><code>${key}</code></a>`;
-	const theirs = (key: string) => html`<a href="${urls.event(lang, splitKey(key).category, splitKey(key).name, kernel.id)}"><code>${key}</code></a>`;
+	const mineHref = (key: string) => urls.myKernelEvent(lang, splitKey(key));
+	const theirsHref = (key: string) => urls.event(lang, splitKey(key).category, splitKey(key).name, kernel.id);
+	const mine = (key: string) => html`<a href="${mineHref(key)}"><code>${key}</code></a>`;
+	const theirs = (key: string) => html`<a href="${theirsHref(key)}"><code>${key}</code></a>`;
 	const list = (keys: string[], link: (key: string) => RawHtml) =>
 		html`<ul class="mk-list">${keys.slice(0, LIST_LIMIT).map((k) => html`<li>${link(k)}</li>`)}${keys.length > LIST_LIMIT ? html`<li class="muted">${t.myKernelMore(keys.length - LIST_LIMIT)}</li>` : null}</ul>`;
 	const changed = comparison.changed.slice(0, LIST_LIMIT).map(
-		(c) => html`<div class="mk-change"><p>${mine(c.event)} · ${theirs(c.event)}</p>
+		(c) => html`<div class="mk-change"><p><code>${c.event}</code>: <a href="${mineHref(c.event)}">${t.myKernelNav}</a> · <a href="${theirsHref(c.event)}">${kernel.id}</a></p>
 <div class="table-wrap"><table><thead><tr><th>${t.myKernelField}</th><th>${t.myKernelNav}</th><th><code>${kernel.id}</code></th></tr></thead>
 <tbody>${c.fields.map((f) => html`<tr><td><code>${f.name}</code></td><td>${place(lang, f.mine)}</td><td>${place(lang, f.theirs)}</td></tr>`)}</tbody></table></div></div>`,
 	);
