@@ -106,6 +106,19 @@ describe('the my-kernel page, this machine’s kernel', () => {
 		await expect(page.locator('#mk-compare-title').textContent()).resolves.toMatch(/\d+\.\d+-amd64/);
 		expect(await page.locator('.mk-added a[href*="my-kernel/event/?e="]').count()).toBeGreaterThan(0);
 		expect(page.errors).toEqual([]);
+
+		// An event none of the captured kernels here has gets its page, drawn from this kernel.
+		const added = page.locator('.mk-added a').first();
+		const key = (await added.textContent())!;
+		await added.click();
+		await page.waitForSelector('atlas-event[data-ready]');
+		await expect(page.locator('h1').textContent()).resolves.toBe(key);
+		const [category, name] = key.split(':') as [string, string];
+		const format = readFileSync(`/sys/kernel/tracing/events/${category}/${name}/format`, 'utf8');
+		await expect(page.locator('#step-2').textContent()).resolves.toContain(/^ID: \d+$/m.exec(format)![0]);
+		await expect(page.locator('.kp-options a.kp').count()).resolves.toBe(0);
+		await page.waitForFunction(() => document.querySelector('[data-step-files="4"] pre code')?.textContent?.includes('SEC('));
+		expect(page.errors).toEqual([]);
 		await page.close();
 	});
 
@@ -280,6 +293,9 @@ describe('forget my kernel', () => {
 		await expect(page.evaluate(() => localStorage.getItem('atlas-my-kernel'))).resolves.toBeNull();
 		const reopened = await myKernelPage(context, 'zh');
 		await expect(reopened.locator('[data-report]').innerHTML()).resolves.toBe('');
+		const hostile = await open(context, `my-kernel/event/?e=${encodeURIComponent('sched:"><img src=x onerror=alert(1)>')}`);
+		await hostile.waitForSelector('[data-mine-status][role="alert"]');
+		await expect(hostile.locator('[data-mine-status]').textContent()).resolves.toBe(strings('zh').myKernelEventBad);
 		const event = await open(context, 'my-kernel/event/?e=sched:sched_switch');
 		await event.waitForSelector('[data-mine-status][role="alert"]');
 		await expect(event.locator('[data-mine-status]').textContent()).resolves.toContain(strings('zh').myKernelEventNone);

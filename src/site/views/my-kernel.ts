@@ -48,7 +48,8 @@ ${p.btf ? null : html`<p class="notice">${t.myKernelNoBtf}</p>`}
 </section>`;
 }
 
-const place = (lang: Lang, f: FieldPlace | null) => (f ? html`<code>${f.declaration}</code> <span class="muted">@${f.offset} +${f.size}</span>` : html`<span class="muted">${strings(lang).myKernelAbsentField}</span>`);
+/** A field's declaration and place, in the format file's own words. */
+const place = (lang: Lang, f: FieldPlace | null) => (f ? html`<code>${f.declaration}</code> <span class="muted">offset:${f.offset} size:${f.size}</span>` : html`<span class="muted">${strings(lang).myKernelAbsentField}</span>`);
 
 /** `kernel`: the captured kernel compared with. */
 export function comparisonView(lang: Lang, comparison: KernelComparison, kernel: { id: string }, urls: Urls): RawHtml {
