@@ -108,6 +108,7 @@ describe('the my-kernel page, this machine’s kernel', () => {
 		expect(page.errors).toEqual([]);
 
 		// An event none of the captured kernels here has gets its page, drawn from this kernel.
+		await page.locator('.mk-added summary').click();
 		const added = page.locator('.mk-added a').first();
 		const key = (await added.textContent())!;
 		await added.click();
