@@ -5,7 +5,7 @@
  * a my-kernel page would. Needs root, like the script.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { buildSnapshot } from './capture/build-snapshot.ts';
+import { buildSnapshot } from '../src/lib/capture/build-snapshot.ts';
 import { readCaptureArchive } from '../src/lib/capture/archive.ts';
 import { contributedSource } from '../src/lib/capture/contributed.ts';
 import { bundleArchiveWorker, snapshotInChromium } from '../tests/capture/archive-worker.ts';

@@ -6,13 +6,14 @@
  *               and what one more kernel adds: the site built again without the newest kernel
  *               (and without the guides, which name every kernel; their pages are taken out of
  *               the full figure too), the difference projected to PLANNED_KERNELS kernels
- *   weight      what home and an event page transfer before any interaction (HTML + CSS + JS, gzip)
+ *   weight      what home, an event page and the my-kernel page transfer before any interaction (HTML + CSS + JS, gzip)
  *   island      the JS an event page loads on first interaction (generator, shiki, grammars), gzip
  *   options     option change → regenerated, highlighted code in the page (ms)
  *   search      hit rate of the search table (src/site/search-queries.ts) over data/ and content/;
  *               one explorer keystroke → results redrawn (ms)
  *   lighthouse  mobile scores (performance, accessibility, best practices, SEO) for home, explorer, an event page and a guide
  *
+ *   my-kernel   as root: this machine's archive imported on the my-kernel page (time, JS loaded on use, the worker's peak heap; scripts/bench-my-kernel.ts)
  *   capture     as root: atlas-capture.sh on this machine (time, archive size) and the archive's import (scripts/bench-capture.ts)
  *
  * Options: --dist DIR measures an existing build of data/ instead of building; --base /sub/ serves
@@ -37,6 +38,7 @@ import { listVerifiedKernels, readVerifyResult, writeVerifyResult } from '../src
 import { BUDGET, count, HOST_LIMITS, hostViolations, measureDist, measureFiles, PLANNED_KERNELS, size } from './lib/host-limits.ts';
 import { serveStatic } from '../tests/site/serve.ts';
 import { benchCapture } from './bench-capture.ts';
+import { benchMyKernel } from './bench-my-kernel.ts';
 import { callerPath, fail, parseCommandLine } from './lib/cli.ts';
 
 const HELP = `Usage: npm run bench [-- --dist DIR] [--base /sub/] [--no-growth] [--capture-only]
@@ -148,6 +150,7 @@ const context = await browser.newContext({ viewport: { width: 1280, height: 900 
 for (const [label, path] of [
 	['home', ''],
 	['event page', EVENT_PAGE],
+	['my-kernel page', 'my-kernel/'],
 ] as const) {
 	const page = await context.newPage();
 	const w = await weigh(page, path);
@@ -185,6 +188,8 @@ for (const [label, path] of [
 	console.log(`option change → regenerated, highlighted code in the page: ${stats(latencies)}`);
 	await page.close();
 }
+
+await benchMyKernel({ browser, url: server.url, gzipOf, debugPort: LIGHTHOUSE_PORT });
 
 // Explorer: one keystroke at a time.
 {

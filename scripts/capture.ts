@@ -11,7 +11,7 @@ import { listKernelIds, PartialWriteError, readSnapshot, recoverInterruptedWrite
 import { ProvenanceSchema, type KernelSource, type Provenance, type Snapshot } from '../src/schemas/snapshot.ts';
 import { ARCHIVE_LIMITS, MAKE_AGAIN } from '../src/lib/capture/archive.ts';
 import { duplicateProblem, snapshotFromArchive } from '../src/lib/capture/contributed.ts';
-import { buildSnapshot, defaultSnapshotId, type SnapshotInfo } from './capture/build-snapshot.ts';
+import { buildSnapshot, defaultSnapshotId, type SnapshotInfo } from '../src/lib/capture/build-snapshot.ts';
 import { readRawCapture } from './capture/raw.ts';
 import { checkMirror, checkSuite } from './capture/debian/apt.ts';
 import { archProfile, type DebianArch } from './capture/debian/arch.ts';

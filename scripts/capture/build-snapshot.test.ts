@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SnapshotSchema } from '../../src/schemas/snapshot.ts';
-import { buildSnapshot, defaultSnapshotId } from './build-snapshot.ts';
+import { buildSnapshot, defaultSnapshotId } from '../../src/lib/capture/build-snapshot.ts';
 import { makeFixtureRawDir } from './fixtures/raw-dir.ts';
 import { RAW_FILES, readRawCapture } from './raw.ts';
 

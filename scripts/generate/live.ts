@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Snapshot } from '../../src/schemas/snapshot.ts';
-import { buildSnapshot, defaultSnapshotId } from '../capture/build-snapshot.ts';
+import { buildSnapshot, defaultSnapshotId } from '../../src/lib/capture/build-snapshot.ts';
 import { readRawCapture } from '../capture/raw.ts';
 import { captureRunningRaw } from '../capture/running.ts';
 

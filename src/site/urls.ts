@@ -30,6 +30,13 @@ export function createUrls(base: string) {
 		/** A share of one category's events on every kernel, with everything the event page's island needs (see event-data.ts). */
 		eventShard: (category: string, shard: number) => `${root}data/events/${category}/${shard}.json`,
 		pagefind: () => `${root}pagefind/pagefind.js`,
+		/** The reader's own kernel: import an archive, see it beside the captured kernels. */
+		myKernel: (lang: Lang) => page(lang, 'my-kernel/'),
+		/** Any event of the reader's kernel, drawn in the browser (`?e=category:name`): one static page, so any static host serves it. */
+		myKernelEvent: (lang: Lang, event?: { category: string; name: string }) =>
+			page(lang, 'my-kernel/event/') + (event ? `?e=${encodeURIComponent(`${event.category}:${event.name}`)}` : ''),
+		/** Every field of a captured kernel's events (src/site/my-kernel/compare.ts), for the my-kernel page's comparison. */
+		kernelFields: (id: string) => `${root}data/fields/${id}.json`,
 		/** public/atlas-capture.sh, served at the site's root. */
 		captureScript: () => `${root}atlas-capture.sh`,
 		/** A file of the companion repository, as plain text. */

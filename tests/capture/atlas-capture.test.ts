@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { buildSnapshot } from '../../scripts/capture/build-snapshot.ts';
+import { buildSnapshot } from '../../src/lib/capture/build-snapshot.ts';
 import { makeFixtureRawDir } from '../../scripts/capture/fixtures/raw-dir.ts';
 import { readRawCapture } from '../../scripts/capture/raw.ts';
 import { readCaptureArchive } from '../../src/lib/capture/archive.ts';

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSnapshot } from '../../src/data/store.ts';
 import type { Event, Snapshot } from '../../src/schemas/snapshot.ts';
-import { buildSnapshot } from '../../scripts/capture/build-snapshot.ts';
+import { buildSnapshot } from '../../src/lib/capture/build-snapshot.ts';
 import { captureDebianRaw, type CaptureDebianResult } from '../../scripts/capture/debian/index.ts';
 import { readRawCapture } from '../../scripts/capture/raw.ts';
 

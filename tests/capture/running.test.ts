@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { listKernelIds, readSnapshot, writeSnapshot } from '../../src/data/store.ts';
 import { memberDeclaration } from '../../src/lib/btf/context-structs.ts';
 import type { ContextStruct, Snapshot } from '../../src/schemas/snapshot.ts';
-import { buildSnapshot, defaultSnapshotId } from '../../scripts/capture/build-snapshot.ts';
+import { buildSnapshot, defaultSnapshotId } from '../../src/lib/capture/build-snapshot.ts';
 import { readRawCapture } from '../../scripts/capture/raw.ts';
 import { captureRunningRaw } from '../../scripts/capture/running.ts';
 import { bpftoolContextStructs } from './bpftool.ts';

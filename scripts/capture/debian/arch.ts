@@ -4,7 +4,9 @@
  * The rest of the capture code asks this table instead of spelling out `amd64` or `x86_64`, so a new
  * architecture is one more entry here.
  */
-export type DebianArch = 'amd64' | 'arm64';
+import { UNAME_MACHINE, type DebianArch } from '../../../src/lib/capture/arch-names.ts';
+
+export type { DebianArch };
 
 export interface ArchProfile {
 	/** Debian's name, used in package names (`linux-image-<arch>`) and apt's `APT::Architecture`. */
@@ -25,7 +27,7 @@ export interface ArchProfile {
 export const ARCHES: Record<DebianArch, ArchProfile> = {
 	amd64: {
 		debian: 'amd64',
-		unameMachine: 'x86_64',
+		unameMachine: UNAME_MACHINE.amd64,
 		qemuBinary: 'qemu-system-x86_64',
 		qemuPackage: 'qemu-system-x86',
 		// `max` offers every CPU feature TCG emulates, so feature-gated modules find what they look for.
@@ -35,7 +37,7 @@ export const ARCHES: Record<DebianArch, ArchProfile> = {
 	},
 	arm64: {
 		debian: 'arm64',
-		unameMachine: 'aarch64',
+		unameMachine: UNAME_MACHINE.arm64,
 		qemuBinary: 'qemu-system-aarch64',
 		qemuPackage: 'qemu-system-arm',
 		machineArgs: { tcg: ['-machine', 'virt', '-cpu', 'max'], kvm: ['-machine', 'virt', '-cpu', 'host'] },

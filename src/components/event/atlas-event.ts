@@ -27,6 +27,28 @@ export class AtlasEvent extends HTMLElement {
 		return this.#runtime;
 	}
 
+	/**
+	 * A kernel the reader imported on the my-kernel page (its hint in localStorage) joins the picker
+	 * as a link to the page that draws this event for it, with the options of this page's address.
+	 */
+	offerMyKernel(): void {
+		let mine: { release?: unknown } | null = null;
+		try {
+			mine = JSON.parse(localStorage.getItem('atlas-my-kernel') ?? 'null') as { release?: unknown } | null;
+		} catch {
+			// No storage, or not ours: nothing to offer.
+		}
+		const options = this.querySelector('.kp-options');
+		if (typeof mine?.release !== 'string' || !options || !this.dataset.mineHref) return;
+		const query = new URLSearchParams(location.search);
+		query.delete('kernel');
+		query.set('e', `${this.dataset.category}:${this.dataset.name}`);
+		const link = Object.assign(document.createElement('a'), { className: 'kp kp-mine', href: `${this.dataset.mineHref}?${query}` });
+		const label = (className: string, text: string) => Object.assign(document.createElement('span'), { className, textContent: text });
+		link.append(label('kp-id', this.dataset.mineLabel ?? ''), label('kp-rel', mine.release));
+		options.append(link);
+	}
+
 	connectedCallback(): void {
 		// Labels come from the page, so the interface strings load only with the runtime.
 		const copy = this.dataset.copyLabel ?? 'Copy';
@@ -34,6 +56,7 @@ export class AtlasEvent extends HTMLElement {
 		addCopyButtons(this, copy);
 		const toc = this.querySelector<HTMLElement>('.event-aside .toc');
 		if (toc) spyContents(toc);
+		this.offerMyKernel();
 
 		this.addEventListener('click', (event) => {
 			const target = (event.target as HTMLElement).closest<HTMLElement>('button, a[data-kernel-link]');

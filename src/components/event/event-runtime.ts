@@ -11,7 +11,7 @@ import { defaultPlan, generate, generatorInput, portableContext, type Generated 
 import { createCodeHighlighter, escapeHtml, ISLAND_GRAMMARS, langOfFile, type Highlighter } from '../../site/highlight.ts';
 import { html, toHtml } from '../../site/html.ts';
 import { strings, type Lang } from '../../site/i18n.ts';
-import type { Event } from '../../schemas/snapshot.ts';
+import type { Event, Snapshot } from '../../schemas/snapshot.ts';
 import { defaultPageOptions, readOptions, writeOptions, type PageOptions } from '../../site/options-query.ts';
 import { programNameProblem } from '../../site/program-name.ts';
 import { shardOf } from '../../site/shards.ts';
@@ -19,10 +19,15 @@ import { createUrls } from '../../site/urls.ts';
 import { codePanel, shownFiles, stepOfFile, type GeneratedFile } from '../../site/views/code-files.ts';
 import { buildCommands, optionsForm, runView, type VerifiedLine } from '../../site/views/generator.ts';
 import { kernelView } from '../../site/views/guide.ts';
+import { snapshotEventData } from '../../site/my-kernel/event-data.ts';
 import { loadEventSearch } from '../search/event-search.ts';
 import { addCopyButtons } from './copy-buttons.ts';
 
 export async function createRuntime(root: HTMLElement) {
+	// Under my-kernel/event/ (data-mine) the page draws the reader's kernel, stored by the my-kernel
+	// page: its data comes from that snapshot instead of the shards, and every kernel-dependent part
+	// is drawn here, since the page holds none of it.
+	const mine: Snapshot | undefined = root.dataset.mine === undefined ? undefined : (await (await import('../my-kernel/kernel-store.ts')).readStoredKernel())?.snapshot;
 	const lang: Lang = root.dataset.lang === 'en' ? 'en' : 'zh';
 	const t = strings(lang);
 	const category = root.dataset.category!;
@@ -47,6 +52,7 @@ export async function createRuntime(root: HTMLElement) {
 	};
 	const load = async (key: string) => {
 		const [c, n] = key.split(':') as [string, string];
+		if (mine) return snapshotEventData(mine, c);
 		const url = urls.eventShard(c, shardOf(n, await shardsOf(c)));
 		let data = loaded.get(url);
 		if (!data) {
@@ -226,12 +232,13 @@ export async function createRuntime(root: HTMLElement) {
 	await loadAdded();
 	// The page carries no form (it needs this script): draw it now. The files the page leaves out
 	// come with showFiles(), or now when the link asks for another kernel or other options.
-	if (kernel.id !== defaultKernel) renderKernel();
+	const redrawn = () => mine !== undefined || kernel.id !== defaultKernel;
+	if (redrawn()) renderKernel();
 	else renderForm();
-	if (kernel.id !== defaultKernel || params.size > 0) renderCode();
+	if (redrawn() || params.size > 0) renderCode();
 	// Once the highlighter is there, colour whatever was drawn plain.
 	void highlighterReady.then(() => {
-		if (kernel.id !== defaultKernel) renderKernel();
+		if (redrawn()) renderKernel();
 		if (generated) {
 			shown.clear();
 			renderCode();

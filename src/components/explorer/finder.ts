@@ -25,6 +25,17 @@ export function createFinder(root: HTMLElement): void {
 	const initialRows = list.innerHTML;
 	form.addEventListener('submit', (event) => event.preventDefault());
 
+	// The reader's own kernel, when the my-kernel page keeps one in this browser.
+	const kernelSelect = select('kernel');
+	let mine: { release?: unknown } | null = null;
+	try {
+		mine = JSON.parse(localStorage.getItem('atlas-my-kernel') ?? 'null') as { release?: unknown } | null;
+	} catch {
+		// No storage: no kernel of the reader's.
+	}
+	if (kernelSelect && typeof mine?.release === 'string') kernelSelect.add(new Option(`${t.myKernelNav} (${mine.release})`, 'mine'));
+	let mineSearch: ReturnType<typeof import('./my-kernel-search.ts')['myKernelSearch']> | undefined;
+
 	// Restore query and filters from the URL (explorer links carry them).
 	const params = new URLSearchParams(location.search);
 	if (withFilters) {
@@ -38,9 +49,11 @@ export function createFinder(root: HTMLElement): void {
 
 	const loaded = loadEventSearch(urls.eventIndex());
 	const run = async () => {
-		const { index, search } = await loaded;
-		const started = performance.now();
+		const { index, search: captured } = await loaded;
 		const kernelId = select('kernel')?.value;
+		const ownSearch = kernelId === 'mine' ? await (mineSearch ??= import('./my-kernel-search.ts').then((m) => m.myKernelSearch(index))) : null;
+		const search = ownSearch ?? captured;
+		const started = performance.now();
 		const kernel = kernelId ? index.kernels.findIndex((k) => k.id === kernelId) : -1;
 		const origin = select('origin')?.value;
 		const filters: SearchFilters = {
@@ -55,7 +68,7 @@ export function createFinder(root: HTMLElement): void {
 			return;
 		}
 		const result = search(query, filters, shown);
-		list.innerHTML = toHtml(eventRows(result.entries, { lang, urls, kernels: index.kernels }));
+		list.innerHTML = toHtml(eventRows(result.entries, { lang, urls, kernels: index.kernels, ...(ownSearch ? { href: (e) => urls.myKernelEvent(lang, e) } : {}) }));
 		// Exposed for the benchmark (npm run bench): the cost of one search and redraw.
 		root.dataset.searchMs = (performance.now() - started).toFixed(2);
 		if (status) status.textContent = t.explorerShowing(result.entries.length, result.total);

@@ -40,11 +40,16 @@ export const ARCHIVE_FILES = {
 /** What to do about any archive we cannot use. */
 export const MAKE_AGAIN = 'make a new one with `sudo sh atlas-capture.sh` and use that file as it was written';
 
+/** Why an archive cannot be used, for a reader's message in their language (the my-kernel page). */
+export type ArchiveProblem = 'too-big' | 'empty' | 'damaged' | 'not-archive' | 'refused-member' | 'not-capture' | 'other-version';
+
 /** An archive we cannot use: names it, says what is wrong and what to do. */
 export class ArchiveError extends Error {
-	constructor(archive: string, problem: string) {
+	readonly problem: ArchiveProblem;
+	constructor(archive: string, problem: string, kind: ArchiveProblem) {
 		super(`${archive}: ${problem}`);
 		this.name = 'ArchiveError';
+		this.problem = kind;
 	}
 }
 
@@ -74,7 +79,7 @@ function gunzip(bytes: Uint8Array, archive: string): Uint8Array {
 	const inflater = new Gunzip((chunk) => {
 		total += chunk.length;
 		if (total > ARCHIVE_LIMITS.uncompressedBytes) {
-			throw new ArchiveError(archive, `unpacks to more than ${mb(ARCHIVE_LIMITS.uncompressedBytes)}; a capture is far smaller, so this is not one — ${MAKE_AGAIN}`);
+			throw new ArchiveError(archive, `unpacks to more than ${mb(ARCHIVE_LIMITS.uncompressedBytes)}; a capture is far smaller, so this is not one — ${MAKE_AGAIN}`, 'too-big');
 		}
 		chunks.push(chunk);
 	});
@@ -85,7 +90,7 @@ function gunzip(bytes: Uint8Array, archive: string): Uint8Array {
 		for (let i = 0; i < bytes.length; i += step) inflater.push(bytes.subarray(i, i + step), i + step >= bytes.length);
 	} catch (error) {
 		if (error instanceof ArchiveError) throw error;
-		throw new ArchiveError(archive, `is damaged or truncated (gzip: ${(error as Error).message}) — ${MAKE_AGAIN}`);
+		throw new ArchiveError(archive, `is damaged or truncated (gzip: ${(error as Error).message}) — ${MAKE_AGAIN}`, 'damaged');
 	}
 	const tar = new Uint8Array(total);
 	let at = 0;
@@ -95,7 +100,7 @@ function gunzip(bytes: Uint8Array, archive: string): Uint8Array {
 	}
 	const trailer = new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 8, 8);
 	if (trailer.getUint32(0, true) !== crc32(tar) || trailer.getUint32(4, true) !== total % 2 ** 32) {
-		throw new ArchiveError(archive, `is damaged or truncated (its gzip checksum does not match what it unpacks to) — ${MAKE_AGAIN}`);
+		throw new ArchiveError(archive, `is damaged or truncated (its gzip checksum does not match what it unpacks to) — ${MAKE_AGAIN}`, 'damaged');
 	}
 	return tar;
 }
@@ -151,9 +156,9 @@ function osReleaseOf(text: string | undefined): OsRelease | null {
  */
 export function readCaptureArchive(bytes: Uint8Array, archive: string): ContributedCapture {
 	if (bytes.length > ARCHIVE_LIMITS.compressedBytes) {
-		throw new ArchiveError(archive, `is ${mb(bytes.length)}; a capture archive is a few MB (at most ${mb(ARCHIVE_LIMITS.compressedBytes)}), so this is not one — ${MAKE_AGAIN}`);
+		throw new ArchiveError(archive, `is ${mb(bytes.length)}; a capture archive is a few MB (at most ${mb(ARCHIVE_LIMITS.compressedBytes)}), so this is not one — ${MAKE_AGAIN}`, 'too-big');
 	}
-	if (bytes.length === 0) throw new ArchiveError(archive, `is empty — ${MAKE_AGAIN}`);
+	if (bytes.length === 0) throw new ArchiveError(archive, `is empty — ${MAKE_AGAIN}`, 'empty');
 	const gzipped = bytes.length >= 18 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 	const tarBytes = gzipped ? gunzip(bytes, archive) : bytes;
 	let contents;
@@ -162,21 +167,24 @@ export function readCaptureArchive(bytes: Uint8Array, archive: string): Contribu
 	} catch (error) {
 		if (!(error instanceof TarError)) throw error;
 		const problem = !gzipped && error.message.startsWith('not a tar archive') ? 'is neither gzip-compressed nor a tar archive' : error.message;
-		throw new ArchiveError(archive, `${problem} — ${MAKE_AGAIN}`);
+		// Less than one tar block, uncompressed, is no archive at all. tar.ts names a member it refuses (a
+		// path leaving the archive, a link, a device) at the start of its message.
+		const kind = error.message.startsWith('not a tar archive') || (!gzipped && bytes.length < 512) ? 'not-archive' : error.message.startsWith('member ') ? 'refused-member' : 'damaged';
+		throw new ArchiveError(archive, `${problem} — ${MAKE_AGAIN}`, kind);
 	}
 	const { files } = contents;
 
 	const version = files.get(ARCHIVE_FILES.version);
 	if (version === undefined) {
 		const some = [...files.keys()].slice(0, 3).map((p) => JSON.stringify(p)).join(', ');
-		throw new ArchiveError(archive, `is a tar archive but not a Tracepoint Atlas capture (it has no ${ARCHIVE_FILES.version}; it holds ${some || 'no files'}) — ${MAKE_AGAIN}`);
+		throw new ArchiveError(archive, `is a tar archive but not a Tracepoint Atlas capture (it has no ${ARCHIVE_FILES.version}; it holds ${some || 'no files'}) — ${MAKE_AGAIN}`, 'not-capture');
 	}
 	const text = (path: string) => {
 		const data = files.get(path);
 		return data === undefined ? undefined : new TextDecoder().decode(data);
 	};
 	if (text(ARCHIVE_FILES.version)?.trim() !== ARCHIVE_FORMAT_VERSION) {
-		throw new ArchiveError(archive, `was made by another version of atlas-capture.sh (layout ${JSON.stringify(text(ARCHIVE_FILES.version)?.trim().slice(0, 20))}, this reads ${ARCHIVE_FORMAT_VERSION}) — download the script again and ${MAKE_AGAIN}`);
+		throw new ArchiveError(archive, `was made by another version of atlas-capture.sh (layout ${JSON.stringify(text(ARCHIVE_FILES.version)?.trim().slice(0, 20))}, this reads ${ARCHIVE_FORMAT_VERSION}) — download the script again and ${MAKE_AGAIN}`, 'other-version');
 	}
 	const traceSource = text(ARCHIVE_FILES.traceSource)?.trim();
 	if (traceSource !== 'tracefs' && traceSource !== 'debugfs') {

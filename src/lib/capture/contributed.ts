@@ -2,7 +2,7 @@
  * A reader's archive as a snapshot: its source, its default id, and whether data/ already has it.
  * Pure: the capture CLI and a browser worker both turn archive bytes into a snapshot here.
  */
-import { buildSnapshot, defaultSnapshotId } from '../../../scripts/capture/build-snapshot.ts';
+import { buildSnapshot, defaultSnapshotId } from './build-snapshot.ts';
 import type { KernelSource, Provenance, Snapshot } from '../../schemas/snapshot.ts';
 import { readCaptureArchive, type ContributedCapture } from './archive.ts';
 

@@ -9,6 +9,8 @@ export interface EventListContext {
 	lang: Lang;
 	urls: Urls;
 	kernels: readonly IndexKernel[];
+	/** Where a row links; the event page by default (the explorer's "your kernel" links to my-kernel/event/). */
+	href?: (e: IndexEntry) => string;
 }
 
 /** One chip per kernel, filled where the event exists. */
@@ -24,7 +26,7 @@ export function kernelChips(mask: number, kernels: readonly IndexKernel[], lang:
 export function eventRows(entries: readonly IndexEntry[], ctx: EventListContext): RawHtml {
 	const t = strings(ctx.lang);
 	return html`${entries.map(
-		(e) => html`<li class="event-row"><a href="${ctx.urls.event(ctx.lang, e.category, e.name)}"><span class="ev-name">${e.name}</span><span class="ev-cat">${e.category}</span></a>${
+		(e) => html`<li class="event-row"><a href="${ctx.href ? ctx.href(e) : ctx.urls.event(ctx.lang, e.category, e.name)}"><span class="ev-name">${e.name}</span><span class="ev-cat">${e.category}</span></a>${
 			e.module ? html`<span class="badge badge-module" title="${t.originModuleNamed(e.module)}">${e.module}</span>` : null
 		}${kernelChips(e.kernels, ctx.kernels, ctx.lang)}</li>`,
 	)}`;

@@ -2,13 +2,13 @@
  * A raw capture (raw.ts) → a validated Snapshot: formats parsed, origins tagged, context structs
  * matched. Pure (no Node APIs), so a browser worker can run it on a reader's archive.
  */
-import { contextStructs } from '../../src/lib/btf/context-structs.ts';
-import { parseBtf } from '../../src/lib/btf/read.ts';
-import { indexStructs, matchContext, type StructIndex } from '../../src/lib/context/match.ts';
-import { parseFormat } from '../../src/lib/format/parse.ts';
-import { compareEvents, describeIssues, SnapshotSchema, type Event, type KernelSource, type Provenance, type Snapshot } from '../../src/schemas/snapshot.ts';
-import { ARCHES } from './debian/arch.ts';
-import { formatPath, RAW_FILES, type RawCapture } from '../../src/lib/capture/raw.ts';
+import { contextStructs } from '../btf/context-structs.ts';
+import { parseBtf } from '../btf/read.ts';
+import { indexStructs, matchContext, type StructIndex } from '../context/match.ts';
+import { parseFormat } from '../format/parse.ts';
+import { compareEvents, describeIssues, SnapshotSchema, type Event, type KernelSource, type Provenance, type Snapshot } from '../../schemas/snapshot.ts';
+import { debianArchOf } from './arch-names.ts';
+import { formatPath, RAW_FILES, type RawCapture } from './raw.ts';
 
 /** What the raw directory does not say: chosen by the caller. */
 export interface SnapshotInfo {
@@ -26,7 +26,7 @@ export interface SnapshotInfo {
 export function defaultSnapshotId(raw: Pick<RawCapture, 'release' | 'arch'>, source: KernelSource['kind']): string {
 	const version = /^(\d+\.\d+)/.exec(raw.release)?.[1];
 	if (!version) throw new Error(`cannot read a major.minor version from the kernel release "${raw.release}"; pass --id`);
-	const arch = Object.values(ARCHES).find((a) => a.unameMachine === raw.arch)?.debian ?? raw.arch.toLowerCase().replace(/[^a-z0-9._-]/g, '-');
+	const arch = debianArchOf(raw.arch) ?? raw.arch.toLowerCase().replace(/[^a-z0-9._-]/g, '-');
 	return `${source === 'running' ? 'running-' : ''}${version}-${arch}`;
 }
 
