@@ -157,7 +157,7 @@ const zh = {
 	decodeHex: (spaced: boolean) => (spaced ? '十六进制字节（以空格分隔）' : '十六进制字符串'),
 	decodeArray: (size: number | null) => (size ? `数组，每个元素 ${size} 字节` : '数组'),
 	decodeString: '字符串',
-	decodePlain: (conversion: string) => `原始数值（print fmt 用 ${conversion} 打印，这个内核的 print fmt 没有名字表）`,
+	decodePlain: (conversion: string) => `用 ${conversion} 打印，无名字表`,
 	decodeNotPrinted: 'print fmt 不打印它',
 	decodeUnread: (why: string) => `原始数值：${why}`,
 	decodeCategory: (category: string) =>
@@ -438,7 +438,7 @@ const en: Strings = {
 	decodeHex: (spaced) => (spaced ? 'hex bytes, spaced' : 'hex string'),
 	decodeArray: (size) => (size ? `array of ${size}-byte elements` : 'array'),
 	decodeString: 'string',
-	decodePlain: (conversion) => `the number (the print fmt prints it with ${conversion}; this kernel's print fmt has no names for it)`,
+	decodePlain: (conversion) => `printed with ${conversion}, no names`,
 	decodeNotPrinted: 'not in the print fmt',
 	decodeUnread: (why) => `the number: ${why}`,
 	decodeCategory: (category) =>
