@@ -16,7 +16,8 @@ function printDecoded(f: FieldPlan, table: DecodeTable): string {
 	const t = cIdentifierFromData(table.name, 'table name');
 	const count = `sizeof(${t}) / sizeof(${t}[0])`;
 	const d = table.decoder;
-	if (d.kind === 'symbolic') return `tp_print_symbolic(${name}, ${v}, ${f.field.signed ? 1 : 0}, ${t}, ${count});`;
+	// A signed record member converts with its sign, as the kernel's unsigned long table holds a negative value.
+	if (d.kind === 'symbolic') return `tp_print_symbolic(${name}, ${v}, ${f.type.startsWith('__s') ? 1 : 0}, ${t}, ${count});`;
 	return `tp_print_flags(${name}, ${v}, ${t}, ${count}, ${cString(d.delimiter)}, ${d.mask === null ? '~0ULL' : cUnsigned(d.mask)}, ${d.zeroName === null ? 'NULL' : cString(d.zeroName)});`;
 }
 
