@@ -176,6 +176,62 @@ static inline void tp_print_bool(const char *name, unsigned long long value)
 	printf(" %s=%s", name, value ? "true" : "false");
 }
 
+/* A value's name in a table from the kernel's print fmt (__print_symbolic, __print_flags). */
+struct tp_name {
+	unsigned long long value;
+	const char *name;
+};
+
+/* name=NET_RX (3) as __print_symbolic shows it; a value the table does not name stays a number: name=1234. */
+static inline void tp_print_symbolic(const char *name, unsigned long long value, int is_signed, const struct tp_name *table, size_t count)
+{
+	size_t i;
+
+	for (i = 0; i < count; i++)
+		if (table[i].value == value)
+			break;
+	printf(" %s=", name);
+	if (i < count)
+		printf("%s (", table[i].name);
+	printf(is_signed ? "%lld" : "%llu", value);
+	if (i < count)
+		putchar(')');
+}
+
+/*
+ * name=O_WRONLY|O_CREAT (0x41) as __print_flags shows it: the names of the entries whose bits are all set,
+ * in table order, then the bits no entry names, in hex (name=O_WRONLY|0x80000 (0x80001)). The print fmt may
+ * keep only `mask`'s bits and name a value of 0 (sched_switch's prev_state=R); the number in brackets is
+ * always the whole value.
+ */
+static inline void tp_print_flags(const char *name, unsigned long long value, const struct tp_name *table, size_t count, const char *delimiter, unsigned long long mask, const char *zero)
+{
+	unsigned long long rest = value & mask;
+	const char *sep = "";
+	size_t i;
+
+	printf(" %s=", name);
+	if (rest == 0) {
+		for (i = 0; i < count && !zero; i++)
+			if (table[i].value == 0)
+				zero = table[i].name;
+		printf("%s (0x%llx)", zero ? zero : "0", value);
+		return;
+	}
+	for (i = 0; i < count && rest; i++) {
+		unsigned long long bits = table[i].value;
+
+		if (bits == 0 || (rest & bits) != bits)
+			continue;
+		printf("%s%s", sep, table[i].name);
+		sep = delimiter;
+		rest &= ~bits;
+	}
+	if (rest)
+		printf("%s0x%llx", sep, rest);
+	printf(" (0x%llx)", value);
+}
+
 /* A device number as the kernel keeps it inside trace events: major << 20 | minor. */
 static inline void tp_print_dev(const char *name, __u32 dev)
 {

@@ -43,6 +43,7 @@ Options:
                        record only these fields of that event (repeatable; default: all).
   --no-pid-filter      the loader takes no -p PID.
   --no-comm-filter     the loader takes no -c COMM.
+  --no-decode          print plain numbers, not the names the kernel's print fmt gives values (prev_state=S).
   --name NAME          program name (default: from the event).
   --lang zh|en         README language (default zh).
   --out DIR            where to write (default: ./<program name>). Must be empty or missing
@@ -154,6 +155,7 @@ function main(): void {
 			fields: { type: 'string', multiple: true, default: [] },
 			'no-pid-filter': { type: 'boolean', default: false },
 			'no-comm-filter': { type: 'boolean', default: false },
+			'no-decode': { type: 'boolean', default: false },
 			name: { type: 'string' },
 			lang: { type: 'string' },
 			out: { type: 'string' },
@@ -189,6 +191,7 @@ function main(): void {
 		pairExit: values['pair-exit'],
 		filterPid: !values['no-pid-filter'],
 		filterComm: !values['no-comm-filter'],
+		decode: !values['no-decode'],
 		fields: parseFields(values.fields),
 	};
 	const context = choice('context', values.context, ['vmlinux', 'portable'] as const);

@@ -25,9 +25,11 @@ describe('changes between the committed kernels', () => {
 			const [category, name] = key.split(':') as [string, string];
 			const variants = eventVariants(catalog.versions(category, name));
 			expect(variants.length).toBeGreaterThan(1);
+			// A variant starts where the fields change (a field diff) or only a value table does (a table change).
 			for (const v of variants.slice(1)) {
-				expect(v.changes.length, key).toBeGreaterThan(0);
-				expect(v.diff.some((d) => d.kind !== 'same'), key).toBe(true);
+				expect(v.changes.length + v.tables.length, key).toBeGreaterThan(0);
+				if (v.changes.length > 0) expect(v.diff.some((d) => d.kind !== 'same'), key).toBe(true);
+				else expect(v.diff, key).toEqual([]);
 			}
 			const a = catalog.event(older.id, category, name)!;
 			const b = catalog.event(newer.id, category, name)!;
@@ -44,5 +46,14 @@ describe('changes between the committed kernels', () => {
 		const e = catalog.find('sched', 'sched_process_exec')!;
 		const variants = eventVariants(catalog.versions(e.category, e.name));
 		expect(variants.flatMap((v) => v.kernels.map((k) => k.id))).toEqual(e.kernels);
+	});
+
+	it('starts a variant where only a value table changes: 7.2 dropped DCCP from inet_sock_set_state\'s protocols', () => {
+		const variants = eventVariants(catalog.versions('sock', 'inet_sock_set_state'));
+		const last = variants.at(-1)!;
+		expect(last.kernels.map((k) => k.id)).toEqual(['7.2-amd64']);
+		expect(last.changes).toEqual([]);
+		expect(last.diff).toEqual([]);
+		expect(last.tables).toEqual([{ field: 'protocol', kind: 'changed', added: [], removed: ['IPPROTO_DCCP'], moved: [] }]);
 	});
 });

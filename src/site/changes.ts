@@ -3,6 +3,8 @@
  * next; for a whole kernel, which events were added, removed or changed against an older one.
  */
 import { diffLines } from 'diff';
+import { decodeEvent } from '../lib/printfmt/decode.ts';
+import { tableChanges, type TableChange } from '../lib/printfmt/table-changes.ts';
 import type { Event, Field, Provenance } from '../schemas/snapshot.ts';
 import { eventKey } from './catalog.ts';
 
@@ -68,17 +70,23 @@ export interface Variant {
 	/** Changes from the previous variant; empty for the first. */
 	changes: FieldChange[];
 	diff: DiffLine[];
+	/** Value tables of its print fmt that changed from the previous variant (names added, removed, renumbered). */
+	tables: TableChange[];
 }
 
 /**
- * An event's layouts across kernels: consecutive kernels with the same fields form one variant;
- * each later variant carries its changes from the one before. `versions` is oldest first.
+ * An event's layouts across kernels: consecutive kernels with the same fields and the same value tables
+ * form one variant; each later variant carries its changes from the one before. `versions` is oldest first.
  */
 export function eventVariants(versions: readonly { kernel: Provenance; event: Event }[]): Variant[] {
 	const variants: Variant[] = [];
+	let lastDecoding: ReturnType<typeof decodeEvent> | null = null;
 	for (const { kernel, event } of versions) {
 		const last = variants.at(-1);
-		if (last && !fieldsDiffer(last.event, event)) {
+		const decoding = decodeEvent(event.format);
+		const tables = lastDecoding ? tableChanges(lastDecoding, decoding) : [];
+		lastDecoding = decoding;
+		if (last && !fieldsDiffer(last.event, event) && tables.length === 0) {
 			last.kernels.push(kernel);
 			continue;
 		}
@@ -86,7 +94,8 @@ export function eventVariants(versions: readonly { kernel: Provenance; event: Ev
 			kernels: [kernel],
 			event,
 			changes: last ? fieldChanges(last.event.format.fields, event.format.fields) : [],
-			diff: last ? formatDiff(last.event, event) : [],
+			diff: last && fieldsDiffer(last.event, event) ? formatDiff(last.event, event) : [],
+			tables,
 		});
 	}
 	return variants;

@@ -12,6 +12,8 @@ export interface PageOptions {
 	filterPid: boolean;
 	filterComm: boolean;
 	pairExit: boolean;
+	/** Print values by the names the kernel's print fmt gives them. */
+	decode: boolean;
 	programName: string | null;
 	stringSize: number;
 	argvCount: number;
@@ -23,8 +25,8 @@ export interface PageOptions {
 }
 
 export function defaultPageOptions(language: GeneratorOptions['language']): PageOptions {
-	const { section, context, output, filterPid, filterComm, pairExit, programName, stringSize, argvCount } = DEFAULT_OPTIONS;
-	return { section, context, output, filterPid, filterComm, pairExit, programName, stringSize, argvCount, language, fields: null, also: [] };
+	const { section, context, output, filterPid, filterComm, pairExit, decode, programName, stringSize, argvCount } = DEFAULT_OPTIONS;
+	return { section, context, output, filterPid, filterComm, pairExit, decode, programName, stringSize, argvCount, language, fields: null, also: [] };
 }
 
 /** The generator's options for one event (`category:name`). */
@@ -42,6 +44,7 @@ const QUERY_NAMES = {
 	filterPid: 'pid',
 	filterComm: 'comm',
 	pairExit: 'pair',
+	decode: 'names',
 	programName: 'prog',
 	stringSize: 'strlen',
 	argvCount: 'argv',

@@ -38,6 +38,19 @@ describe('npm run generate', () => {
 		for (const f of project.files) expect(readFileSync(join(out, f.path), 'utf8'), f.path).toBe(f.content);
 	});
 
+	it('prints values by name unless --no-decode', async () => {
+		const loader = async (...flags: string[]) => {
+			const out = join(work, `switch${flags.join('')}`);
+			const r = await generate('sched:sched_switch', '--kernel', '7.2-amd64', '--out', out, ...flags);
+			expect(r.status, r.stderr).toBe(0);
+			return readFileSync(join(out, 'sched_switch.c'), 'utf8');
+		};
+		expect(await loader()).toContain('tp_print_flags("prev_state", (unsigned long long)r->prev_state, decode_prev_state,');
+		const plain = await loader('--no-decode');
+		expect(plain).not.toContain('decode_prev_state');
+		expect(plain).toMatch(/tp_print_(?:signed|unsigned|hex)\("prev_state", r->prev_state\);/);
+	});
+
 	it('reads the running kernel with --kernel live', async () => {
 		const out = join(work, 'live');
 		const r = await generate('syscalls:sys_enter_openat', '--kernel', 'live', '--fields', 'syscalls:sys_enter_openat=filename,flags', '--out', out);

@@ -4,15 +4,16 @@
  * and return value.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateProject, type GeneratorOptions } from '../../src/lib/generate/index.ts';
-import type { Event, Snapshot } from '../../src/schemas/snapshot.ts';
+import type { GeneratorOptions } from '../../src/lib/generate/index.ts';
+import type { Snapshot } from '../../src/schemas/snapshot.ts';
 import { captureLiveSnapshot } from '../../scripts/generate/live.ts';
-import { COMPANION, requireTools, run } from './harness.ts';
+import { buildProject } from './e2e-harness.ts';
+import { requireTools } from './harness.ts';
 import { parse, runCommand, startTracing, traceWhile } from './tracing.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'atlas-e2e-'));
@@ -25,18 +26,8 @@ beforeAll(() => {
 	live = captureLiveSnapshot();
 });
 
-/** A generated project in a copy of companion/, built with its Makefile; returns the folder and program name. */
-async function build(events: string[], options: Partial<GeneratorOptions> = {}): Promise<{ dir: string; name: string }> {
-	const byKey = new Map(live.events.map((e) => [`${e.category}:${e.name}`, e]));
-	const picked = events.map((k) => byKey.get(k) as Event);
-	const project = generateProject({ kernel: live.provenance, events: picked, lookup: (c, n) => byKey.get(`${c}:${n}`) }, options);
-	const dir = join(work, project.programName);
-	cpSync(COMPANION, dir, { recursive: true });
-	for (const f of project.files.filter((f) => f.origin === 'generated')) writeFileSync(join(dir, f.path), f.content);
-	const make = await run('make', ['-C', dir]);
-	if (make.status !== 0) throw new Error(`make failed in ${dir}:\n${make.stdout}\n${make.stderr}`);
-	return { dir, name: project.programName };
-}
+/** A generated project for events of this machine's kernel, built with make in a copy of companion/. */
+const build = (events: string[], options: Partial<GeneratorOptions> = {}) => buildProject(work, live, events, options);
 
 describe('generated programs built with make and run', () => {
 	const servers: Server[] = [];

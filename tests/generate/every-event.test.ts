@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listKernelIds, readSnapshot } from '../../src/data/store.ts';
 import { hasRingBuffer } from '../../src/lib/generate/kernel.ts';
+import { decodeEvent } from '../../src/lib/printfmt/decode.ts';
 import type { Event, Snapshot } from '../../src/schemas/snapshot.ts';
 import { captureLiveSnapshot } from '../../scripts/generate/live.ts';
 import { portablePch, REPO, requireTools, vmlinuxPch } from './harness.ts';
@@ -48,14 +49,16 @@ function report(proof: Proof, ...lines: string[]): Proof {
 
 /**
  * Each event once per distinct field layout, on the first kernel that has it: the generated code depends
- * on the fields (and on the kernel only through ring buffer or perf buffer), not on the print format.
+ * on the fields (and on the kernel only through ring buffer or perf buffer), and on the print format only
+ * through the value tables the loader prints by (a new drop reason makes a new layout to compile).
  */
 function distinctLayouts(snapshots: Snapshot[]): { groups: Group[]; lines: string[] } {
 	const seen = new Set<string>();
 	const lines: string[] = [];
 	const groups = snapshots.map((snapshot) => {
 		const events: Event[] = snapshot.events.filter((e) => {
-			const key = JSON.stringify([e.category, e.name, e.format.commonFields, e.format.fields, hasRingBuffer(snapshot.provenance)]);
+			const tables = [...decodeEvent(e.format).decoders.values()].filter((d) => d.kind === 'flags' || d.kind === 'symbolic');
+			const key = JSON.stringify([e.category, e.name, e.format.commonFields, e.format.fields, hasRingBuffer(snapshot.provenance), tables], (_, v) => (typeof v === 'bigint' ? v.toString(16) : v));
 			if (seen.has(key)) return false;
 			seen.add(key);
 			return true;

@@ -4,6 +4,7 @@
  * and quotes the value; the same snapshot handed to the generator with the schema bypassed is refused
  * again by the generator and its emitters, or comes out with nothing of the payload live in C or shell.
  */
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,7 @@ import { emitLoader } from '../../src/lib/generate/emit-loader.ts';
 import { GenerateError, generateProject, planProject } from '../../src/lib/generate/index.ts';
 import { describeIssues, quoteValue, SnapshotSchema, type Snapshot } from '../../src/schemas/snapshot.ts';
 import { HeadlineRunSchema } from '../../src/schemas/verify.ts';
-import { CASES, hostileSnapshot, PLACES, realSnapshot, TARGET } from './payloads.ts';
+import { CASES, hostileSnapshot, PAYLOADS, PLACES, realSnapshot, TARGET } from './payloads.ts';
 
 /** C source with comments, string and character literals taken out: what the compiler reads as code. */
 function liveCode(source: string): string {
@@ -188,5 +189,32 @@ describe('verification results in data/verify show their trigger as a command: p
 			expect(result.success, trigger).toBe(false);
 		}
 		expect(HeadlineRunSchema.safeParse({ ...run, event: '../x:y' }).success).toBe(false);
+	});
+});
+
+describe('print fmt tables are free text: their names and delimiters reach C only as escaped string literals', () => {
+	const COMPANION = join(import.meta.dirname, '../../companion');
+	const work = mkdtempSync(join(tmpdir(), 'atlas-hostile-decode-'));
+	afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+	it.each(Object.entries(PAYLOADS))('%s', { timeout: 60_000 }, (label, payload) => {
+		const snapshot = SnapshotSchema.parse(realSnapshot()) as Snapshot;
+		const event = snapshot.events.find((e) => `${e.category}:${e.name}` === TARGET)!;
+		// The schema keeps a print fmt as text (it is the kernel's), so this passes it: the generator must escape.
+		event.format.printFmt = `"flags: %s", __print_flags(REC->flags, ${JSON.stringify(payload)}, { 0x1, ${JSON.stringify(payload)} }, { 0x2, "O_RDWR" })`;
+		const project = generateProject({ kernel: snapshot.provenance, events: [event] }, { programName: 'hostile_decode' });
+		const header = project.files.find((f) => f.path === 'hostile_decode.h')!.content;
+		const loader = project.files.find((f) => f.path === 'hostile_decode.c')!.content;
+		expect(header).toContain('static const struct tp_name decode_flags[]');
+		expect(loader).toContain('tp_print_flags("flags"');
+		for (const c of [header, loader]) expect(liveCode(c)).not.toContain('PWN');
+		// And the C compiler reads the tables as data: header and helpers compile, with every warning an error.
+		const dir = join(work, label.replace(/\W+/g, '_'));
+		cpSync(COMPANION, dir, { recursive: true });
+		writeFileSync(join(dir, 'hostile_decode.h'), header);
+		writeFileSync(join(dir, 'check.c'), '#include <linux/types.h>\n#include "tp_helpers.h"\n#include "hostile_decode.h"\nint main(void) { tp_print_flags("f", 1, decode_flags, 2, "|", ~0ULL, 0); return 0; }\n');
+		const cc = spawnSync('cc', ['-Wall', '-Werror', '-fsyntax-only', join(dir, 'check.c')], { encoding: 'utf8' });
+		expect(cc.stderr).toBe('');
+		expect(cc.status).toBe(0);
 	});
 });

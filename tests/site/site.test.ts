@@ -86,6 +86,23 @@ describe('the site in Chromium', () => {
 		await page.close();
 	});
 
+	it("shows sched_switch's prev_state names in the field table, and the loader prints by them until the reader turns names off", async () => {
+		const page = await open('events/sched/sched_switch/');
+		const row = page.locator('#fields tbody tr', { has: page.locator('th code', { hasText: /^prev_state$/ }) });
+		await expect(row.locator('details.names summary').textContent()).resolves.toContain('0 显示为 R');
+		await expect(row.locator('details.names').getAttribute('open')).resolves.not.toBeNull();
+		await page.locator('#step-5').scrollIntoViewIfNeeded();
+		const step5 = async () => (await page.locator('[data-step-files="5"] .code-file pre code').allTextContents()).join('\n');
+		await page.waitForFunction(() => document.querySelectorAll('[data-step-files="5"] .code-file').length > 0);
+		await expect(step5()).resolves.toContain('tp_print_flags("prev_state"');
+		await page.locator('input[name="decode"]').uncheck();
+		await urlMatches(page, /names=0/);
+		await page.waitForFunction(() => !document.querySelector('[data-step-files="5"]')?.textContent?.includes('tp_print_flags'));
+		await expect(step5()).resolves.not.toContain('decode_prev_state');
+		expect((page as Page & { errors: string[] }).errors).toEqual([]);
+		await page.close();
+	});
+
 	it('switches kernel, follows option changes and added events with new code, and downloads a zip that builds with make', async () => {
 		const page = await open('events/syscalls/sys_enter_connect/');
 		const before = await code(page, 4);

@@ -211,6 +211,7 @@ export async function createRuntime(root: HTMLElement) {
 			output: value('output') === 'printk' ? 'printk' : value('output') === 'perfbuf' ? 'perfbuf' : 'ringbuf',
 			fields: chosen.length === fieldBoxes.length ? null : chosen,
 			pairExit: checked('pairExit'),
+			decode: checked('decode'),
 			filterPid: checked('filterPid'),
 			filterComm: checked('filterComm'),
 			programName: value('programName').trim() || null,

@@ -1,5 +1,7 @@
 /** `<prog>.h`: the records the BPF side sends and the loader prints, shared by both. */
-import { cCommentText } from './names.ts';
+import type { DecodeTable } from './decode-tables.ts';
+import { cIdentifierFromData } from './guard.ts';
+import { cCommentText, cString } from './names.ts';
 import type { EventPlan, FieldPlan, ProgramPlan } from './plan.ts';
 
 /** `__s32 fd`, `char filename[256]`, `char argv[4][128]`. */
@@ -42,6 +44,35 @@ function recordMembers(p: EventPlan): string[] {
 	return lines;
 }
 
+/** A value as a C constant of the loader's `unsigned long long`. */
+export const cUnsigned = (value: bigint) => `0x${value.toString(16)}ULL`;
+
+/** The tables the loader prints values by; names and delimiters come from data, so they pass through cString. */
+function decodeTables(plan: ProgramPlan): string[] {
+	if (plan.tables.length === 0) return [];
+	const out = [
+		'',
+		`/* Value names from kernel ${cCommentText(plan.kernel.id)}'s print fmt (__print_flags, __print_symbolic), for ${plan.name}.c: it includes tp_helpers.h first. */`,
+		'#ifdef TP_HELPERS_H',
+	];
+	for (const t of plan.tables) out.push(...decodeTable(t));
+	out.push('#endif /* TP_HELPERS_H */');
+	return out;
+}
+
+function decodeTable(t: DecodeTable): string[] {
+	const d = t.decoder;
+	const name = cIdentifierFromData(t.name, 'table name');
+	const what = d.kind === 'flags' ? `flags${d.delimiter ? ` joined by ${cCommentText(JSON.stringify(d.delimiter))}` : ''}` : 'values';
+	return [
+		`/* ${cCommentText(d.field)}: ${what}. */`,
+		`static const struct tp_name ${name}[] = {`,
+		// Flags read best in hex, enumerations in decimal, as the kernel's own tables write them.
+		...d.entries.map((e) => `\t{ ${d.kind === 'flags' ? cUnsigned(e.value) : `${e.value}ULL`}, ${cString(e.name)} },`),
+		'};',
+	];
+}
+
 export function emitHeader(plan: ProgramPlan): string {
 	const guard = `${plan.name.toUpperCase()}_H`;
 	const out = [
@@ -70,6 +101,6 @@ export function emitHeader(plan: ProgramPlan): string {
 		const paired = p.exit ? `, with the return value of ${p.exit.event.category}:${p.exit.event.name}` : '';
 		out.push('', `/* ${p.event.category}:${p.event.name}${paired}. */`, `struct ${p.recordStruct} {`, ...recordMembers(p), '};');
 	}
-	out.push('', `#endif /* ${guard} */`, '');
+	out.push(...decodeTables(plan), '', `#endif /* ${guard} */`, '');
 	return out.join('\n');
 }

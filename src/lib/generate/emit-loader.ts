@@ -1,13 +1,28 @@
 /** `<prog>.c`: the libbpf loader. Checks the machine, opens, configures, loads and attaches, then prints records. */
 import { describeKernel } from './kernel.ts';
 import { cCommentText, cString } from './names.ts';
-import { moduleNameFromData, tracefsNameFromData } from './guard.ts';
+import type { DecodeTable } from './decode-tables.ts';
+import { cUnsigned } from './emit-header.ts';
+import { cIdentifierFromData, moduleNameFromData, tracefsNameFromData } from './guard.ts';
 import type { EventPlan, FieldPlan, ProgramPlan } from './plan.ts';
 import type { CapturedOn } from './plan.ts';
 
 type Lines = string[];
 
-function printField(f: FieldPlan): string {
+/** A field printed by the names in a table of the header, as the kernel's print fmt prints it. */
+function printDecoded(f: FieldPlan, table: DecodeTable): string {
+	const name = cString(f.field.name);
+	const v = `(unsigned long long)r->${f.name}`;
+	const t = cIdentifierFromData(table.name, 'table name');
+	const count = `sizeof(${t}) / sizeof(${t}[0])`;
+	const d = table.decoder;
+	// A signed record member converts with its sign, as the kernel's unsigned long table holds a negative value.
+	if (d.kind === 'symbolic') return `tp_print_symbolic(${name}, ${v}, ${f.type.startsWith('__s') ? 1 : 0}, ${t}, ${count});`;
+	return `tp_print_flags(${name}, ${v}, ${t}, ${count}, ${cString(d.delimiter)}, ${d.mask === null ? '~0ULL' : cUnsigned(d.mask)}, ${d.zeroName === null ? 'NULL' : cString(d.zeroName)});`;
+}
+
+function printField(f: FieldPlan, table: DecodeTable | undefined): string {
+	if (table) return printDecoded(f, table);
 	const name = cString(f.field.name);
 	const v = `r->${f.name}`;
 	const captured = f.lengthName ? `tp_min(r->${f.lengthName}, sizeof(${v}))` : `sizeof(${v})`;
@@ -52,12 +67,12 @@ function printField(f: FieldPlan): string {
 	}
 }
 
-function printFunction(p: EventPlan): Lines {
+function printFunction(p: EventPlan, tables: Map<string, DecodeTable>): Lines {
 	return [
 		`static void print_${p.ident}(const struct ${p.recordStruct} *r)`,
 		'{',
 		`\ttp_print_header(r->header.pid, r->header.comm, ${cString(p.event.name)});`,
-		...p.fields.map((f) => `\t${printField(f)}`),
+		...p.fields.map((f) => `\t${printField(f, tables.get(p.decoded[f.name] ?? ''))}`),
 		...(p.exit ? [`\ttp_print_errno("ret", r->${p.exit.retName});`] : []),
 		'\tputchar(\'\\n\');',
 		'}',
@@ -316,7 +331,10 @@ export function emitLoader(plan: ProgramPlan, capturedOn?: CapturedOn): string {
 		'}',
 		'',
 	];
-	if (plan.transport !== 'printk') out.push(...plan.events.flatMap(printFunction), ...recordHandler(plan));
+	if (plan.transport !== 'printk') {
+		const tables = new Map(plan.tables.map((t) => [t.name, t]));
+		out.push(...plan.events.flatMap((p) => printFunction(p, tables)), ...recordHandler(plan));
+	}
 	out.push(...mainFunction(plan));
 	return out.join('\n');
 }

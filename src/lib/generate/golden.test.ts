@@ -27,7 +27,7 @@ const CASES: { name: string; input: ReturnType<typeof fixtureInput>; options: Pa
 		files: ['io_watch.bpf.c', 'io_watch.c', 'io_watch.h'],
 	},
 	{ name: 'execve-argv', input: fixtureInput('running-6.18-amd64', 'syscalls:sys_enter_execve'), options: {}, files: ['sys_enter_execve.bpf.c', 'sys_enter_execve.c'] },
-	{ name: 'openat-7.2', input: fixtureInput('7.2-amd64', 'syscalls:sys_enter_openat'), options: { pairExit: true }, files: ['sys_enter_openat.bpf.c'] },
+	{ name: 'openat-7.2', input: fixtureInput('7.2-amd64', 'syscalls:sys_enter_openat'), options: { pairExit: true }, files: ['sys_enter_openat.bpf.c', 'sys_enter_openat.c', 'sys_enter_openat.h'] },
 	// Output arguments: paired with the exit without being asked, read there through the saved pointers.
 	{ name: 'accept4-outputs-6.12', input: dataInput('6.12-amd64', 'syscalls:sys_enter_accept4'), options: {} },
 	{ name: 'write-buffer-6.12', input: dataInput('6.12-amd64', 'syscalls:sys_enter_write'), options: { language: 'en' }, files: ['sys_enter_write.bpf.c', 'sys_enter_write.c', 'sys_enter_write.h'] },

@@ -35,6 +35,11 @@ export interface GeneratorOptions {
 	argvCount: number;
 	/** Language of the generated README. */
 	language: 'zh' | 'en';
+	/**
+	 * Print values by the names this kernel's print fmt gives them, as perf does (`prev_state=S (0x1)`,
+	 * `flags=O_WRONLY|O_CREAT (0x41)`): the tables go into the generated header. Off prints plain numbers.
+	 */
+	decode: boolean;
 }
 
 export const DEFAULT_OPTIONS: Readonly<GeneratorOptions> = Object.freeze({
@@ -49,6 +54,7 @@ export const DEFAULT_OPTIONS: Readonly<GeneratorOptions> = Object.freeze({
 	stringSize: 256,
 	argvCount: 4,
 	language: 'zh',
+	decode: true,
 });
 
 /** Input the generator cannot use: the message names the input and says what would work. */
@@ -66,7 +72,7 @@ const CHOICES = {
 	language: ['zh', 'en'],
 } as const;
 
-const BOOLEANS = ['filterPid', 'filterComm', 'pairExit'] as const;
+const BOOLEANS = ['filterPid', 'filterComm', 'pairExit', 'decode'] as const;
 const RANGES = { stringSize: [16, 4096], argvCount: [0, 16] } as const;
 
 /** Checks a program name; returns it or throws a GenerateError saying what is wrong. */

@@ -6,6 +6,7 @@
 import type { ContextStruct, Event, EventFormat, Field, Provenance, StructMember } from '../../schemas/snapshot.ts';
 import { hasRingBuffer } from './kernel.ts';
 import { cIdentifier, RESERVED_PROGRAM_NAMES, scopeNamer } from './names.ts';
+import { planDecodeTables, type DecodeTable } from './decode-tables.ts';
 import { GenerateError, type GeneratorOptions } from './options.ts';
 import { readAtExit, syscallArgRoles, type ArgRole } from './syscall-roles.ts';
 
@@ -136,6 +137,8 @@ export interface EventPlan {
 	/** Recorded arguments the kernel writes during the call ('out-*' roles), read at sys_exit when it is paired. */
 	outputs: string[];
 	exit: ExitPlan | null;
+	/** Record members the loader prints by name: member → table of ProgramPlan.tables. */
+	decoded: Record<string, string>;
 }
 
 export interface ProgramPlan {
@@ -146,6 +149,8 @@ export interface ProgramPlan {
 	/** Whether any event's ctx comes from vmlinux.h. */
 	usesVmlinux: boolean;
 	events: EventPlan[];
+	/** Tables from the events' print fmt by which the loader prints values (empty when decoding is off). */
+	tables: DecodeTable[];
 	/** Decisions the reader should know about (fallbacks, substitutions), one sentence each. */
 	notes: string[];
 }
@@ -508,7 +513,7 @@ function planEvent(event: Event, input: PlanInput, options: GeneratorOptions, na
 	}
 	return {
 		event, ident, kind: namers.kind(`RECORD_${ident.toUpperCase()}`), recordStruct: namers.tag(`record_${ident}`), scratchMap: namers.global(`${ident}_scratch`),
-		handler: namers.global(`handle_${ident}`), section: `${options.section}/${event.category}/${event.name}`, ctx, fields, omitted, outputs, exit: null,
+		handler: namers.global(`handle_${ident}`), section: `${options.section}/${event.category}/${event.name}`, ctx, fields, omitted, outputs, exit: null, decoded: {},
 	};
 }
 
@@ -592,5 +597,6 @@ export function planProgram(input: PlanInput, options: GeneratorOptions): Progra
 		for (const o of p.omitted) notes.push(`${p.event.category}:${p.event.name}: field ${o.name} is not recorded: ${o.reason}.`);
 	}
 	const usesVmlinux = events.some((p) => p.ctx.kind === 'vmlinux' || p.exit?.ctx.kind === 'vmlinux');
-	return { name: options.programName ?? defaultProgramName(input.events), kernel: input.kernel, options, transport, usesVmlinux, events, notes };
+	const tables = planDecodeTables(events, options);
+	return { name: options.programName ?? defaultProgramName(input.events), kernel: input.kernel, options, transport, usesVmlinux, events, tables, notes };
 }

@@ -47,6 +47,7 @@ ${canPairExit(event) ? checkbox('pairExit', t.genPairExit, options.pairExit) : n
 ${outputsOf(event).length > 0 ? html`<p class="muted small">${t.genPairsItself(outputsOf(event).join(', '), event.name.replace(/^sys_enter_/, 'sys_exit_'))}</p>` : null}
 ${checkbox('filterPid', t.genFilterPid, options.filterPid)}
 ${checkbox('filterComm', t.genFilterComm, options.filterComm)}
+${checkbox('decode', t.genDecode, options.decode)}
 </fieldset>
 <fieldset class="opt-group opt-values"><legend>${t.genNames}</legend>
 <label class="opt-value"><span>${t.genProgramName}</span><input type="text" name="programName" value="${options.programName ?? ''}" placeholder="${defaultName}" pattern="[a-z_][a-z0-9_]{0,39}" spellcheck="false" autocomplete="off"></label>

@@ -6,11 +6,13 @@
 import { memberDeclaration } from '../../lib/btf/context-structs.ts';
 import { READ_AS } from '../../lib/generate/emit-readme.ts';
 import type { EventPlan } from '../../lib/generate/plan.ts';
+import { decodeEvent } from '../../lib/printfmt/decode.ts';
 import type { PortableContext } from '../generator-input.ts';
 import type { ContextStruct, Event, Provenance } from '../../schemas/snapshot.ts';
 import { commands } from '../guide-commands.ts';
 import { html, raw, type RawHtml } from '../html.ts';
 import { strings, type Lang } from '../i18n.ts';
+import { decodingCell } from './decoding.ts';
 
 /** Highlights C code into HTML; the plain escape until a highlighter has loaded. */
 export type HighlightC = (code: string) => string;
@@ -141,10 +143,11 @@ function readCell(lang: Lang, plan: EventPlan | undefined, name: string): RawHtm
 export function fieldTable(lang: Lang, event: Event, plan: EventPlan | undefined): RawHtml {
 	const t = strings(lang);
 	if (event.format.fields.length === 0) return html`<p class="muted">${t.eventNoFields}</p>`;
+	const decoding = decodeEvent(event.format);
 	return html`<div class="table-wrap"><table class="fields">
-<thead><tr><th scope="col">${t.eventFieldName}</th><th scope="col">${t.eventFieldType}</th><th scope="col" class="num">${t.eventFieldOffset}</th><th scope="col" class="num">${t.eventFieldSize}</th><th scope="col">${t.eventFieldSigned}</th><th scope="col">${t.eventFieldRead}</th></tr></thead>
+<thead><tr><th scope="col">${t.eventFieldName}</th><th scope="col">${t.eventFieldType}</th><th scope="col" class="num">${t.eventFieldOffset}</th><th scope="col" class="num">${t.eventFieldSize}</th><th scope="col">${t.eventFieldSigned}</th><th scope="col">${t.eventFieldRead}</th><th scope="col">${t.eventFieldShown}</th></tr></thead>
 <tbody>${event.format.fields.map(
-		(f) => html`<tr><th scope="row"><code>${f.name}</code></th><td><code>${f.dynamic ? `__${f.dynamic} ` : ''}${f.type}${f.arrayLength !== null ? `[${f.arrayLength}]` : f.dynamic ? '[]' : ''}</code></td><td class="num">${f.offset}</td><td class="num">${f.size}</td><td>${f.signed ? t.yes : t.no}</td><td>${readCell(lang, plan, f.name)}</td></tr>`,
+		(f) => html`<tr><th scope="row"><code>${f.name}</code></th><td><code>${f.dynamic ? `__${f.dynamic} ` : ''}${f.type}${f.arrayLength !== null ? `[${f.arrayLength}]` : f.dynamic ? '[]' : ''}</code></td><td class="num">${f.offset}</td><td class="num">${f.size}</td><td>${f.signed ? t.yes : t.no}</td><td>${readCell(lang, plan, f.name)}</td><td>${decodingCell(lang, decoding, f.name)}</td></tr>`,
 	)}</tbody>
 </table></div>`;
 }

@@ -49,4 +49,13 @@ struct record_block_rq_issue {
 	char cmd[256];	/* __data_loc char[] cmd: the string stored in the record */
 };
 
+/* Value names from kernel running-6.18-amd64's print fmt (__print_flags, __print_symbolic), for io_watch.c: it includes tp_helpers.h first. */
+#ifdef TP_HELPERS_H
+/* family: values. */
+static const struct tp_name decode_family[] = {
+	{ 2ULL, "AF_INET" },
+	{ 10ULL, "AF_INET6" },
+};
+#endif /* TP_HELPERS_H */
+
 #endif /* IO_WATCH_H */

@@ -1,0 +1,52 @@
+/**
+ * How the kernel shows each field's value, from that kernel's own print fmt (src/lib/printfmt/): the
+ * field table's last column, and the value tables that changed between kernels. Built at build time
+ * and again in the browser when the reader picks another kernel.
+ */
+import type { EventDecoding, FieldDecoder, TableEntry } from '../../lib/printfmt/decode.ts';
+import type { TableChange } from '../../lib/printfmt/table-changes.ts';
+import { html, raw, type RawHtml } from '../html.ts';
+import { strings, type Lang } from '../i18n.ts';
+
+/** Tables up to this many names are shown open; longer ones (kfree_skb has over a hundred reasons) start collapsed. */
+const OPEN_UP_TO = 8;
+
+const hex = (v: bigint) => `0x${v.toString(16)}`;
+
+function namesTable(lang: Lang, d: Extract<FieldDecoder, { kind: 'flags' | 'symbolic' }>, summary: string): RawHtml {
+	const t = strings(lang);
+	const value = (e: TableEntry) => (d.kind === 'flags' ? hex(e.value) : e.value > 0x7fffffffffffffffn ? String(e.value - (1n << 64n)) : String(e.value));
+	const open = d.entries.length <= OPEN_UP_TO ? ' open' : '';
+	return html`<details class="names"${raw(open)}><summary>${summary}</summary><table class="names" aria-label="${t.decodeNames}"><tbody>${d.entries.map((e) => html`<tr><td class="num"><code>${value(e)}</code></td><td><code>${e.name}</code></td></tr>`)}</tbody></table></details>`;
+}
+
+/** The cell for one field: its decoder, or why the kernel prints it as a plain number. */
+export function decodingCell(lang: Lang, decoding: EventDecoding, field: string): RawHtml {
+	const t = strings(lang);
+	const d = decoding.decoders.get(field);
+	if (d?.kind === 'flags') {
+		const notes = [d.mask !== null ? t.decodeMask(hex(d.mask)) : '', d.zeroName !== null ? t.decodeZero(d.zeroName) : ''].filter(Boolean).join(', ');
+		return namesTable(lang, d, `${t.decodeFlags(d.entries.length, d.delimiter)}${notes ? ` (${notes})` : ''}`);
+	}
+	if (d?.kind === 'symbolic') return namesTable(lang, d, t.decodeSymbolic(d.entries.length));
+	if (d?.kind === 'hex') return html`<span class="read-how">${t.decodeHex(d.spaced)}</span>`;
+	if (d?.kind === 'array') return html`<span class="read-how">${t.decodeArray(d.elementSize)}</span>`;
+	if (d?.kind === 'string') return html`<span class="read-how">${t.decodeString}</span>`;
+	const raw = decoding.raw.get(field);
+	if (!raw || raw.why === 'not-printed') return html`<span class="read-how muted">${t.decodeNotPrinted}</span>`;
+	if (raw.why === 'plain') return html`<span class="read-how muted">${t.decodePlain(raw.conversion)}</span>`;
+	return html`<span class="read-how muted">${t.decodeUnread(raw.categories.map((c) => t.decodeCategory(c)).join('; '))}</span>`;
+}
+
+/** At most this many names listed per change; the rest are counted. */
+const LIST_UP_TO = 12;
+const nameList = (names: string[]) => (names.length > LIST_UP_TO ? `${names.slice(0, LIST_UP_TO).join(', ')} … (+${names.length - LIST_UP_TO})` : names.join(', '));
+
+/** The value tables that changed from the previous kernel, one line per field. */
+export function tableChangeList(lang: Lang, changes: readonly TableChange[]): RawHtml | null {
+	if (changes.length === 0) return null;
+	const t = strings(lang);
+	const line = (c: TableChange) =>
+		c.kind === 'added' ? t.tableAdded(c.field, c.added.length) : c.kind === 'removed' ? t.tableRemoved(c.field) : t.tableChanged(c.field, nameList(c.added), nameList(c.removed), nameList(c.moved));
+	return html`<p class="small"><strong>${t.tablesChanged}</strong></p><ul class="table-changes">${changes.map((c) => html`<li>${line(c)}</li>`)}</ul>`;
+}
