@@ -91,6 +91,6 @@ export function createFinder(root: HTMLElement): void {
 			if (first) first.click();
 		}
 	});
-	// A shared explorer link, or text typed while this code was loading.
-	if ((withFilters && params.size > 0) || input.value.trim()) void run();
+	// A shared explorer link, or text typed or a filter picked while this code was loading.
+	if ((withFilters && params.size > 0) || input.value.trim() || [...form.querySelectorAll('select')].some((s) => s.value)) void run();
 }
