@@ -25,10 +25,10 @@ export function createFinder(root: HTMLElement): void {
 	const initialRows = list.innerHTML;
 	form.addEventListener('submit', (event) => event.preventDefault());
 
-	// Restore query and filters from the URL (explorer links carry them).
+	// Restore query and filters from the URL (explorer links carry them); without one in the URL, keep what the reader typed while this code loaded.
 	const params = new URLSearchParams(location.search);
 	if (withFilters) {
-		input.value = params.get('q') ?? '';
+		if (params.has('q')) input.value = params.get('q')!;
 		for (const name of ['category', 'kernel', 'origin']) {
 			const s = select(name);
 			const value = params.get(name);
