@@ -2,6 +2,7 @@
 import mdx from '@astrojs/mdx';
 import { defineConfig } from 'astro/config';
 import { fileURLToPath } from 'node:url';
+import { markdownShikiConfig } from './src/site/markdown-code.ts';
 
 /**
  * Site search: once the build is done, Pagefind indexes the guides, kernel pages and home pages
@@ -55,6 +56,8 @@ export default defineConfig({
 	// A class per scoped element instead of a data-astro-cid-* attribute: same specificity, fewer
 	// bytes on each of thousands of event pages.
 	scopedStyleStrategy: 'class',
+	// Code fences in the guides: the site's own highlighting (class names, light and dark palettes), not shiki's github-dark.
+	markdown: { shikiConfig: markdownShikiConfig },
 	integrations: [mdx(), pagefind()],
 	vite: {
 		build: {

@@ -31,6 +31,8 @@ const SYSTEM_PACKAGES: Record<string, string> = {
 	kmod: 'depmod',
 	'xz-utils': 'xz',
 	chromium: 'chromium',
+	// A Chinese font, as readers have: the browser tests measure Chinese line breaks and English punctuation against it.
+	'fonts-noto-cjk': '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
 	'libelf-dev': '/usr/include/libelf.h',
 	'zlib1g-dev': '/usr/include/zlib.h',
 	'pkg-config': 'pkg-config',

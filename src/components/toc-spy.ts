@@ -16,5 +16,6 @@ export function spyContents(nav: HTMLElement): void {
 		links.forEach((a, i) => (i === current ? a.setAttribute('aria-current', 'location') : a.removeAttribute('aria-current')));
 	};
 	addEventListener('scroll', () => (frame ||= requestAnimationFrame(update)), { passive: true });
-	update();
+	// In a frame, not now: measuring while the page is still being built would force a layout of all of it.
+	frame = requestAnimationFrame(update);
 }

@@ -11,7 +11,8 @@ import { createJavaScriptRegexEngine } from 'shiki/engine/javascript';
 
 export type CodeLang = 'c' | 'makefile' | 'shellscript' | 'plain';
 
-const THEME = createCssVariablesTheme({ name: 'atlas', variablePrefix: '--code-', fontStyle: false });
+/** The theme every highlighted block uses: colours are CSS variables, which code.css sets per light and dark theme. */
+export const CODE_THEME = createCssVariablesTheme({ name: 'atlas', variablePrefix: '--code-', fontStyle: false });
 
 /** CSS variable a token's colour names → the class written into the HTML. */
 const CLASS_OF: Record<string, string> = {
@@ -25,6 +26,21 @@ const CLASS_OF: Record<string, string> = {
 	'var(--code-token-punctuation)': 'p',
 	'var(--code-token-link)': 'l',
 };
+
+/**
+ * A line's tokens as runs of text with the class of their colour (`''`: the default colour, no
+ * span): neighbouring tokens of one colour merge, so a block has as few elements as it can.
+ */
+export function classRuns(line: readonly { content: string; color?: string }[]): [cls: string, text: string][] {
+	const runs: [string, string][] = [];
+	for (const token of line) {
+		const cls = (token.color && CLASS_OF[token.color]) || '';
+		const last = runs.at(-1);
+		if (last && last[0] === cls) last[1] += token.content;
+		else runs.push([cls, token.content]);
+	}
+	return runs;
+}
 
 export function escapeHtml(text: string): string {
 	return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -110,30 +126,15 @@ export function topLevelChunks(code: string): string[] {
 /** Creates a highlighter with the given grammars; loading them is the slow part, so create one and keep it. */
 export async function createCodeHighlighter(grammars: Promise<{ default: LanguageRegistration[] }>[]): Promise<Highlighter> {
 	const shiki: HighlighterCore = await createHighlighterCore({
-		themes: [THEME],
+		themes: [CODE_THEME],
 		langs: (await Promise.all(grammars)).map((m) => m.default),
 		engine: createJavaScriptRegexEngine(),
 	});
 	const loaded = new Set(shiki.getLoadedLanguages());
 	const tokenize = (code: string, lang: CodeLang): string => {
 		// No time limit: shiki's default (500 ms a line) left the first line of a cold, busy run uncoloured, and cached it so.
-		const lines = shiki.codeToTokensBase(code, { lang, theme: 'atlas', tokenizeTimeLimit: 0 });
-		let html = '';
-		for (let i = 0; i < lines.length; i++) {
-			if (i > 0) html += '\n';
-			let openClass = '';
-			for (const token of lines[i]!) {
-				const cls = (token.color && CLASS_OF[token.color]) || '';
-				if (cls !== openClass) {
-					if (openClass) html += '</span>';
-					if (cls) html += `<span class="${cls}">`;
-					openClass = cls;
-				}
-				html += escapeHtml(token.content);
-			}
-			if (openClass) html += '</span>';
-		}
-		return html;
+		const lines = shiki.codeToTokensBase(code, { lang, theme: CODE_THEME.name!, tokenizeTimeLimit: 0 });
+		return lines.map((line) => classRuns(line).map(([cls, text]) => (cls ? `<span class="${cls}">${escapeHtml(text)}</span>` : escapeHtml(text))).join('')).join('\n');
 	};
 	const cache = new Map<string, string>();
 	return {

@@ -146,6 +146,58 @@ export function readingTests(site: () => Site): void {
 			await ctx.close();
 		});
 
+		it('colours guide code fences with the site palette in both themes, as event pages colour their code', async () => {
+			for (const colorScheme of ['light', 'dark'] as const) {
+				const ctx = await context(390, { colorScheme });
+				const page = await open(ctx, 'en/guides/find-events/');
+				// A fence of commands: the token colours and the background are the theme's code palette, not inline colours.
+				const fence = await page.locator('article.guide pre.cmd:has(.line)').first().evaluate((pre) => {
+					const root = getComputedStyle(document.documentElement);
+					const resolve = (color: string) => {
+						const probe = document.body.appendChild(Object.assign(document.createElement('span'), { style: `color: ${color}` }));
+						const rgb = getComputedStyle(probe).color;
+						probe.remove();
+						return rgb;
+					};
+					const fn = pre.querySelector('.f')!;
+					return {
+						inline: pre.outerHTML.includes('style='),
+						function: [getComputedStyle(fn).color, resolve(root.getPropertyValue('--code-token-function'))],
+						background: [getComputedStyle(pre).backgroundColor, resolve(root.getPropertyValue('--code-bg'))],
+						prompts: [...pre.querySelectorAll('code > .line')].map((line) => getComputedStyle(line, '::before').content),
+					};
+				});
+				expect(fence.inline, colorScheme).toBe(false);
+				expect(fence.function[0], colorScheme).toBe(fence.function[1]);
+				expect(fence.prompts.length, colorScheme).toBeGreaterThan(1);
+				expect(new Set(fence.prompts), colorScheme).toEqual(new Set(['"$ "']));
+				expect(fence.background[0], colorScheme).toBe(fence.background[1]);
+				await ctx.close();
+			}
+		});
+
+		it('shows the underscores of the program-name placeholder, and English punctuation in a Latin font', async () => {
+			const ctx = await context(390);
+			const page = await open(ctx, 'en/events/syscalls/sys_enter_connect/');
+			await page.locator('#step-4').scrollIntoViewIfNeeded();
+			const field = page.locator('input[name="programName"]');
+			await expect(field.getAttribute('placeholder')).resolves.toBe('sys_enter_connect');
+			await field.scrollIntoViewIfNeeded();
+			// Drawn with underscores, the placeholder differs from the same name with spaces.
+			const withUnderscores = await field.screenshot();
+			await field.evaluate((el) => el.setAttribute('placeholder', 'sys enter connect'));
+			expect((await field.screenshot()).equals(withUnderscores)).toBe(false);
+			// A right single quote in English text is narrow (a CJK font draws it a full em wide: "event ’ s").
+			const quote = await page.locator('#step-4 p').first().evaluate((p) => {
+				const span = p.appendChild(Object.assign(document.createElement('span'), { textContent: '\u2019' }));
+				const ratio = span.getBoundingClientRect().width / parseFloat(getComputedStyle(span).fontSize);
+				span.remove();
+				return ratio;
+			});
+			expect(quote).toBeLessThan(0.5);
+			await ctx.close();
+		});
+
 		it('wraps key output: the verified line ends with its return value in view, in one block per kernel; step 7 shows it', async () => {
 			const results = listVerifiedKernels(site().data).map((id) => readVerifyResult(site().data, id)!);
 			const lines = results.flatMap((r) => r.headline.filter((h) => h.event === 'syscalls:sys_enter_connect' && h.line).map((h) => ({ kernel: r.kernel, line: h.line! })));

@@ -36,10 +36,10 @@ export function createFinder(root: HTMLElement): void {
 	if (kernelSelect && typeof mine?.release === 'string') kernelSelect.add(new Option(`${t.myKernelNav} (${mine.release})`, 'mine'));
 	let mineSearch: ReturnType<typeof import('./my-kernel-search.ts')['myKernelSearch']> | undefined;
 
-	// Restore query and filters from the URL (explorer links carry them).
+	// Restore query and filters from the URL (explorer links carry them); without one in the URL, keep what the reader typed while this code loaded.
 	const params = new URLSearchParams(location.search);
 	if (withFilters) {
-		input.value = params.get('q') ?? '';
+		if (params.has('q')) input.value = params.get('q')!;
 		for (const name of ['category', 'kernel', 'origin']) {
 			const s = select(name);
 			const value = params.get(name);
@@ -104,6 +104,6 @@ export function createFinder(root: HTMLElement): void {
 			if (first) first.click();
 		}
 	});
-	// A shared explorer link, or text typed while this code was loading.
-	if ((withFilters && params.size > 0) || input.value.trim()) void run();
+	// A shared explorer link, or text typed or a filter picked while this code was loading.
+	if ((withFilters && params.size > 0) || input.value.trim() || [...form.querySelectorAll('select')].some((s) => s.value)) void run();
 }
