@@ -113,8 +113,8 @@ export const CONNECT_OUTCOME = {
 	fields: ['oldstate', 'newstate', 'dport'],
 	name: 'connect_outcome',
 	clients: [
-		{ port: 8080, state: 'oldstate=2 newstate=1' },
-		{ port: 8081, state: 'oldstate=2 newstate=7' },
+		{ port: 8080, state: 'oldstate=TCP_SYN_SENT (2) newstate=TCP_ESTABLISHED (1)' },
+		{ port: 8081, state: 'oldstate=TCP_SYN_SENT (2) newstate=TCP_CLOSE (7)' },
 	].map((c) => ({
 		...c,
 		command: `python3 -c 'import socket, time; s = socket.socket(); s.setblocking(False); s.connect_ex(("127.0.0.1", ${c.port})); time.sleep(0.5)'`,
@@ -141,11 +141,12 @@ export const OPENAT_RUN = {
 	filter: '-c cat',
 	trigger: 'cat /etc/hostname',
 	/** The end of the line the test waits for (the start is time, pid and comm). */
-	line: 'sys_enter_openat dfd=-100 filename="/etc/hostname" flags=0x0 mode=00',
+	/** flags by name: the guide's kernel (7.2) names openat's flags in its print fmt, and the generated loader prints them so. */
+	line: 'sys_enter_openat dfd=-100 filename="/etc/hostname" flags=O_RDONLY (0x0) mode=00',
 	/** openat(AT_FDCWD, (char *)1, 0): a path pointer that cannot be read, which the loader tells from an empty path. */
 	unreadable: {
 		trigger: `python3 -c 'import ctypes; ctypes.CDLL(None).syscall(257, -100, 1, 0, 0)'`,
-		line: 'sys_enter_openat dfd=-100 filename=(unreadable) flags=0x0 mode=00',
+		line: 'sys_enter_openat dfd=-100 filename=(unreadable) flags=O_RDONLY (0x0) mode=00',
 	},
 } as const;
 
