@@ -43,7 +43,7 @@ Options:
                        record only these fields of that event (repeatable; default: all).
   --no-pid-filter      the loader takes no -p PID.
   --no-comm-filter     the loader takes no -c COMM.
-  --no-decode          print plain numbers, not the names the kernel's print fmt gives values (prev_state=S).
+  --no-decode          print numbers, not the names the kernel's print fmt gives (prev_state=S).
   --name NAME          program name (default: from the event).
   --lang zh|en         README language (default zh).
   --out DIR            where to write (default: ./<program name>). Must be empty or missing
