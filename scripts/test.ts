@@ -9,7 +9,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { AptError, installCommand, installPackages } from './lib/apt.ts';
 import { ensureTracefs } from './lib/tracefs.ts';
@@ -69,12 +69,23 @@ function ensureSystemPackages(): void {
 	}
 }
 
+/**
+ * The environment of a reader's terminal: login sets HOME, USER, LOGNAME and SHELL, and a CI job may
+ * start without them. Without them bash and python3 look their user up at start, and glibc first
+ * connects to nscd's Unix socket: extra connect() events in the tests that trace a real connect.
+ */
+function loginEnvironment(): NodeJS.ProcessEnv {
+	const user = userInfo();
+	return { HOME: user.homedir, USER: user.username, LOGNAME: user.username, SHELL: user.shell ?? '/bin/sh', ...process.env };
+}
+
 ensureSystemPackages();
 ensureTracefs();
 
 const report = join(mkdtempSync(join(tmpdir(), 'atlas-test-')), 'vitest.json');
 const run = spawnSync('vitest', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)], {
 	stdio: 'inherit',
+	env: loginEnvironment(),
 });
 if (existsSync(report)) {
 	const r = JSON.parse(readFileSync(report, 'utf8')) as {
