@@ -124,16 +124,17 @@ describe("the generated print calls with 7.2's own tables, compiled and run", ()
 			' flags=O_WRONLY|O_CREAT (0x41)',
 			' flags=O_WRONLY|O_CLOEXEC (0x80001)',
 			' flags=O_RDONLY (0x0)',
-			' flags=O_CLOEXEC (0x80000)',
+			// The print fmt's own `O_RDONLY|` argument: access mode 0 with other bits set.
+			' flags=O_RDONLY|O_CLOEXEC (0x80000)',
 			// __O_SYNC's bit has no entry of its own in the table: it stays visible.
 			' flags=O_WRONLY|0x100000 (0x100001)',
 			' reason=NO_SOCKET (3)',
 			' reason=1234',
 			' prev_state=R (0x0)',
 			' prev_state=S (0x1)',
-			// 0x100 is outside the print fmt's mask (the kernel adds "+" for it): the names come from the low bits, the bracket keeps it.
-			' prev_state=D (0x102)',
-			' prev_state=R (0x100)',
+			// 0x100 (TASK_REPORT_MAX, a preempted task) is outside the mask: the names come from the low bits, the print fmt's own "+" marks it.
+			' prev_state=D+ (0x102)',
+			' prev_state=R+ (0x100)',
 		]);
 	});
 });
