@@ -6,17 +6,18 @@
  * values with bits and numbers no table names.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLiveSnapshot } from '../../scripts/generate/live.ts';
+import { ensureTracefs } from '../../scripts/lib/tracefs.ts';
 import { readSnapshot } from '../../src/data/store.ts';
 import { generateProject, type GeneratorOptions } from '../../src/lib/generate/index.ts';
 import type { Snapshot } from '../../src/schemas/snapshot.ts';
 import { buildProject } from './e2e-harness.ts';
-import { parse as parseLines, traceWhile } from './tracing.ts';
+import { parse as parseLines, startTracing, traceWhile } from './tracing.ts';
 import { COMPANION, REPO, requireTools, run } from './harness.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'atlas-decode-'));
@@ -48,6 +49,54 @@ describe('decoded values, on this kernel', () => {
 
 		const plain = parseLines(await traceWhile(await build(['sched:sched_switch'], { programName: 'switch_plain', decode: false }), ['-c', 'sleep'], trigger)).filter((l) => l.fields.prev_comm === '"sleep"');
 		expect(plain.map((l) => l.fields.prev_state)).toContain('1');
+	});
+
+	it("sched:sched_switch: prev_state exactly as the kernel's own trace prints it, the print fmt's + for a preempted task included", { timeout: 180_000 }, async () => {
+		const program = await build(['sched:sched_switch'], { programName: 'switch_as_kernel' });
+		// On one CPU, a shell loop and a dd reading /dev/zero: a task is preempted (prev_state R+, the print fmt's own "+"
+		// argument) where the kernel offers to reschedule inside a system call (read_zero's cond_resched), and switched out
+		// as R on its way back to user space. Copies named atlas_spin let the trace and the loader pick their switches.
+		const spin = (tool: string, dir: string) => {
+			mkdirSync(join(work, dir), { recursive: true });
+			copyFileSync(tool, join(work, dir, 'atlas_spin'));
+			return join(work, dir, 'atlas_spin');
+		};
+		const commands = [
+			[spin('/usr/bin/dash', 'loop'), '-c', 'while :; do :; done'],
+			[spin('/usr/bin/dd', 'zero'), 'if=/dev/zero', 'of=/dev/null', 'bs=16M'],
+		];
+		const instance = join(ensureTracefs(), 'instances', `atlas-decode-${process.pid}`);
+		mkdirSync(instance);
+		try {
+			writeFileSync(join(instance, 'events/sched/sched_switch/filter'), 'prev_comm == "atlas_spin"');
+			const tracing = await startTracing(program, ['-c', 'atlas_spin']);
+			writeFileSync(join(instance, 'events/sched/sched_switch/enable'), '1');
+			const spinners = commands.map((command) => spawn('taskset', ['-c', '0', ...command], { stdio: 'ignore' }));
+			await pause(600);
+			await Promise.all(spinners.map((c) => new Promise<void>((resolve) => (c.kill('SIGKILL'), c.on('exit', () => resolve())))));
+			await pause(200);
+			writeFileSync(join(instance, 'events/sched/sched_switch/enable'), '0');
+			const lines = await tracing.stop();
+			const kernelTrace = readFileSync(join(instance, 'trace'), 'utf8');
+			for (const { pid } of spinners) {
+				// The kernel's line: `prev_comm=atlas_spin prev_pid=123 prev_prio=120 prev_state=R+ ==> next_comm=…`.
+				const byKernel = [...kernelTrace.matchAll(new RegExp(`prev_pid=${pid} prev_prio=\\d+ prev_state=(\\S+) ==>`, 'g'))].map((m) => m[1]);
+				const byLoader = parseLines(lines).filter((l) => l.event === 'sched_switch' && l.fields.prev_pid === String(pid)).map((l) => l.fields.prev_state);
+				expect(byKernel.length, `sched_switch lines of atlas_spin ${pid} in the kernel's trace`).toBeGreaterThan(1);
+				expect(byLoader).toEqual(byKernel);
+			}
+			const states = kernelTrace.match(/prev_state=\S+/g) ?? [];
+			expect(states).toContain('prev_state=R+');
+			expect(states).toContain('prev_state=R');
+		} finally {
+			for (let i = 0; i < 50 && existsSync(instance); i++) {
+				try {
+					rmdirSync(instance);
+				} catch {
+					await pause(100);
+				}
+			}
+		}
 	});
 
 	it('irq:softirq_entry: loopback traffic runs NET_RX; every vec is a name of the table', { timeout: 180_000 }, async () => {
