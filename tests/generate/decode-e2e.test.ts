@@ -187,3 +187,55 @@ describe("the generated print calls with 7.2's own tables, compiled and run", ()
 		]);
 	});
 });
+
+/**
+ * Where this kernel's print fmt has no table (its openat prints flags in hex), the reference is the
+ * captured kernel's own format file read by libtraceevent, the library perf and trace-cmd print
+ * records with as ftrace does (tests/generate/traceevent-print.c): a record of that event holding the
+ * value, printed by it, against the generated loader's print call for the same value.
+ */
+describe("captured kernels' print fmt: the loader prints what libtraceevent prints for the same record", () => {
+	// [kernel, event, field, text before the field's value in the event's line, text after it, values]
+	const cases = [
+		// Access mode 0 with other bits: the print fmt's separate "O_RDONLY|" argument; unknown bits; O_RDWR.
+		['7.2-amd64', 'syscalls:sys_enter_openat', 'flags', 'flags: ', ', mode: ', ['0', '41', '80000', '80001', '80002', '88000', '100001', '100000', '3']],
+		// Masked flags, R for 0, and the "+" argument for TASK_REPORT_MAX (a preempted task).
+		['7.2-amd64', 'sched:sched_switch', 'prev_state', 'prev_state=', ' ==> ', ['0', '1', '2', '102', '100', '81', 'ff', '1ff']],
+		['5.10-amd64', 'sched:sched_switch', 'prev_state', 'prev_state=', ' ==> ', ['0', '1', '2', '102', '100', '81', '7f', 'ff']],
+	] as const;
+
+	it.each(cases)('%s %s %s', { timeout: 120_000 }, async (kernel, key, field, before, after, values) => {
+		const snapshot = readSnapshot(join(REPO, 'data'), kernel);
+		const byKey = new Map(snapshot.events.map((e) => [`${e.category}:${e.name}`, e]));
+		const event = byKey.get(key)!;
+		const dir = join(work, `reference_${kernel}_${event.name}`.replace(/\W/g, '_'));
+		cpSync(COMPANION, dir, { recursive: true });
+		writeFileSync(join(dir, 'format'), event.formatText);
+		const pkg = await run('pkg-config', ['--cflags', '--libs', 'libtraceevent']);
+		if (pkg.status !== 0) throw new Error('libtraceevent is missing: apt-get install libtraceevent-dev (npm test installs it)');
+		const built = await run('cc', ['-Wall', '-Werror', '-O1', '-o', join(dir, 'reference'), join(REPO, 'tests/generate/traceevent-print.c'), ...pkg.stdout.trim().split(/\s+/)]);
+		expect(built.stderr).toBe('');
+		const reference = await run(join(dir, 'reference'), ['format', event.category, field, ...values], { cwd: dir });
+		expect(reference.stderr).toBe('');
+		const byKernel = reference.stdout.trimEnd().split('\n').map((line) => {
+			const start = line.indexOf(before) + before.length;
+			return line.slice(start, line.indexOf(after, start));
+		});
+		expect(byKernel).toHaveLength(values.length);
+
+		const project = generateProject({ kernel: snapshot.provenance, events: [event], lookup: (c, n) => byKey.get(`${c}:${n}`) }, { programName: 'decode_reference' });
+		const file = (path: string) => project.files.find((f) => f.path === path)!.content;
+		const line = file('decode_reference.c').split('\n').find((l) => l.includes(`("${field}", (unsigned long long)r->`));
+		if (!line) throw new Error(`no decoded print of ${field} in the loader`);
+		writeFileSync(join(dir, 'decode_reference.h'), file('decode_reference.h'));
+		const calls = values.map((v) => `\t${line.trim().replace(/\(unsigned long long\)r->\w+/, `0x${v}ULL`)} putchar('\\n');`);
+		writeFileSync(join(dir, 'main.c'), ['#include <linux/types.h>', '#include "tp_helpers.h"', '#include "decode_reference.h"', 'int main(void)', '{', ...calls, '\treturn 0;', '}'].join('\n'));
+		const cc = await run('cc', ['-Wall', '-Werror', '-o', join(dir, 'check'), join(dir, 'main.c')]);
+		expect(cc.stderr).toBe('');
+		const out = await run(join(dir, 'check'), []);
+		// ` flags=O_RDONLY|O_CLOEXEC (0x80000)`: the decoded text, then the whole value in brackets.
+		const byLoader = out.stdout.trimEnd().split('\n').map((l) => l.replace(new RegExp(`^ ${field}=`), '').replace(/ \(0x[0-9a-f]+\)$/, ''));
+		expect(byLoader).toEqual(byKernel);
+		expect(out.stdout.trimEnd().split('\n').map((l) => /\((0x[0-9a-f]+)\)$/.exec(l)?.[1])).toEqual(values.map((v) => `0x${v}`));
+	});
+});
