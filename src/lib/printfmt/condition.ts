@@ -68,39 +68,3 @@ export function fieldCondition(e: Expr, field: string): Condition | string {
 			return `${exprText(e, 60)} is neither REC->${field} nor an integer constant`;
 	}
 }
-
-const U64 = (1n << 64n) - 1n;
-
-/** The condition's result for `value` (the field's value as a 64-bit unsigned number), as C computes it. */
-export function evaluateCondition(c: Condition, value: bigint): bigint {
-	switch (c.k) {
-		case 'value':
-			return value & U64;
-		case 'const':
-			return c.value;
-		case 'not':
-			return evaluateCondition(c.operand, value) === 0n ? 1n : 0n;
-		case 'complement':
-			return ~evaluateCondition(c.operand, value) & U64;
-		case 'binary': {
-			const a = evaluateCondition(c.left, value);
-			if (c.op === '&&' && a === 0n) return 0n;
-			if (c.op === '||' && a !== 0n) return 1n;
-			const b = evaluateCondition(c.right, value);
-			switch (c.op) {
-				case '&':
-					return a & b;
-				case '|':
-					return a | b;
-				case '^':
-					return a ^ b;
-				case '==':
-					return a === b ? 1n : 0n;
-				case '!=':
-					return a !== b ? 1n : 0n;
-				default:
-					return b !== 0n ? 1n : 0n;
-			}
-		}
-	}
-}
