@@ -24,46 +24,54 @@ export type Condition =
 /** Whether `e` names `REC->field` itself (no cast: a narrowing cast would change the bits tested). */
 const isField = (e: Expr, field: string) => e.k === 'member' && e.arrow && e.base.k === 'id' && e.base.name === 'REC' && e.name === field;
 
-/** Whether `e` reads any `REC->…` (iteratively). */
-function readsRecord(root: Expr): boolean {
-	const stack: Expr[] = [root];
-	while (stack.length > 0) {
-		const e = stack.pop() as Expr;
-		if (e.k === 'id' && e.name === 'REC') return true;
-		if (e.k === 'member') stack.push(e.base);
-		else if (e.k === 'index') stack.push(e.base, e.index);
-		else if (e.k === 'call') stack.push(e.callee, ...e.args);
-		else if (e.k === 'cast' || e.k === 'unary') stack.push(e.operand);
-		else if (e.k === 'binary') stack.push(e.left, e.right);
-		else if (e.k === 'ternary') stack.push(e.test, e.then, e.else);
-		else if (e.k === 'braces') stack.push(...e.items);
-	}
-	return false;
+const num = (value: bigint): Expr => ({ k: 'num', value, text: String(value) });
+/** Folds an operator over constants with evaluate.ts's arithmetic (the operands are already values: O(1)). */
+function fold(e: Expr): Condition | string {
+	const folded = evaluateConstant(e);
+	return folded.ok ? { k: 'const', value: folded.value } : folded.reason;
 }
 
-/** `e` as a condition on REC->`field`, or why it is not one. Recursion depth is bounded by the parser's. */
+/**
+ * `e` as a condition on REC->`field`, or why it is not one. Built bottom-up in one pass (constant parts
+ * folded as they close), so a mutated line of any size costs linear time; depth is bounded by the parser's.
+ */
 export function fieldCondition(e: Expr, field: string): Condition | string {
 	if (isField(e, field)) return { k: 'value' };
-	const constant = evaluateConstant(e);
-	if (constant.ok) return { k: 'const', value: constant.value };
-	if (!readsRecord(e)) return constant.reason;
 	switch (e.k) {
+		case 'num':
+		case 'id':
+		case 'opaque':
+			return fold(e);
 		case 'unary': {
-			if (e.op !== '!' && e.op !== '~') return `${e.op} of the value (its result depends on the field's type)`;
 			const operand = fieldCondition(e.operand, field);
 			if (typeof operand === 'string') return operand;
+			if (operand.k === 'const') return fold({ k: 'unary', op: e.op, operand: num(operand.value) });
+			if (e.op !== '!' && e.op !== '~') return `${e.op} of the value (its result depends on the field's type)`;
 			return { k: e.op === '!' ? 'not' : 'complement', operand };
 		}
 		case 'binary': {
-			if (!OPS.has(e.op)) return `${e.op} on the value (its result depends on the field's type)`;
 			const left = fieldCondition(e.left, field);
 			if (typeof left === 'string') return left;
 			const right = fieldCondition(e.right, field);
 			if (typeof right === 'string') return right;
+			if (left.k === 'const' && right.k === 'const') return fold({ k: 'binary', op: e.op, left: num(left.value), right: num(right.value) });
+			if (!OPS.has(e.op)) return `${e.op} on the value (its result depends on the field's type)`;
 			return { k: 'binary', op: e.op as ConditionOp, left, right };
 		}
-		case 'cast':
+		case 'cast': {
+			const operand = fieldCondition(e.operand, field);
+			if (typeof operand === 'string') return operand;
+			if (operand.k === 'const') return fold({ k: 'cast', type: e.type, operand: num(operand.value) });
 			return `a cast to ${e.type} of the value`;
+		}
+		case 'ternary': {
+			const parts = [e.test, e.then, e.else].map((x) => fieldCondition(x, field));
+			const bad = parts.find((p) => typeof p === 'string');
+			if (bad !== undefined) return bad;
+			const [test, then, otherwise] = parts as Condition[];
+			if (test?.k === 'const' && then?.k === 'const' && otherwise?.k === 'const') return test.value !== 0n ? then : otherwise;
+			return 'a condition inside the condition';
+		}
 		default:
 			return `${exprText(e, 60)} is neither REC->${field} nor an integer constant`;
 	}

@@ -3,7 +3,7 @@
  * field table's last column, and the value tables that changed between kernels. Built at build time
  * and again in the browser when the reader picks another kernel.
  */
-import type { EventDecoding, FieldDecoder, TableEntry } from '../../lib/printfmt/decode.ts';
+import type { Affix, EventDecoding, FieldDecoder, TableEntry } from '../../lib/printfmt/decode.ts';
 import type { TableChange } from '../../lib/printfmt/table-changes.ts';
 import { html, raw, type RawHtml } from '../html.ts';
 import { strings, type Lang } from '../i18n.ts';
@@ -24,11 +24,23 @@ function namesTable(lang: Lang, d: Extract<FieldDecoder, { kind: 'flags' | 'symb
 export function decodingCell(lang: Lang, decoding: EventDecoding, field: string): RawHtml {
 	const t = strings(lang);
 	const d = decoding.decoders.get(field);
-	if (d?.kind === 'flags') {
-		const notes = [d.mask !== null ? t.decodeMask(hex(d.mask)) : '', d.zeroName !== null ? t.decodeZero(d.zeroName) : ''].filter(Boolean).join(', ');
-		return namesTable(lang, d, `${t.decodeFlags(d.entries.length, d.delimiter)}${notes ? ` (${notes})` : ''}`);
+	if (d?.kind === 'flags' || d?.kind === 'symbolic') {
+		// Conditional text the print fmt prints against the names (7.2 openat's “O_RDONLY|”), by the texts it can print.
+		const affix = (where: 'before' | 'after', affixes: Affix[] | undefined) => {
+			const texts = [...new Set((affixes ?? []).flatMap((a) => [a.then, a.else]).filter(Boolean))];
+			return texts.length > 0 ? t.decodeAffix(where, texts.map((x) => `“${x}”`).join(' / ')) : '';
+		};
+		const notes = [
+			d.kind === 'flags' && d.mask !== null ? t.decodeMask(hex(d.mask)) : '',
+			d.kind === 'flags' && d.zeroName !== null ? t.decodeZero(d.zeroName) : '',
+			affix('before', d.before),
+			affix('after', d.after),
+		]
+			.filter(Boolean)
+			.join(', ');
+		const what = d.kind === 'flags' ? t.decodeFlags(d.entries.length, d.delimiter) : t.decodeSymbolic(d.entries.length);
+		return namesTable(lang, d, `${what}${notes ? ` (${notes})` : ''}`);
 	}
-	if (d?.kind === 'symbolic') return namesTable(lang, d, t.decodeSymbolic(d.entries.length));
 	if (d?.kind === 'hex') return html`<span class="read-how">${t.decodeHex(d.spaced)}</span>`;
 	if (d?.kind === 'array') return html`<span class="read-how">${t.decodeArray(d.elementSize)}</span>`;
 	if (d?.kind === 'string') return html`<span class="read-how">${t.decodeString}</span>`;
