@@ -45,7 +45,8 @@ describe('decoded values, on this kernel', () => {
 		expect(decoded.length, 'sched_switch lines of sleep').toBeGreaterThan(0);
 		// sleep blocks in nanosleep: interruptible sleep, TASK_INTERRUPTIBLE (0x1), which the table names S.
 		expect(decoded.map((l) => l.fields.prev_state)).toContain('S');
-		for (const l of decoded) expect(l.fields.prev_state).toMatch(/^(?:[SDTtXZPI](?:\|[SDTtXZPI])*|R)$/);
+		// A task preempted inside the kernel (a busy machine) carries the print fmt's "+".
+		for (const l of decoded) expect(l.fields.prev_state).toMatch(/^(?:[SDTtXZPI](?:\|[SDTtXZPI])*|R)\+?$/);
 
 		const plain = parseLines(await traceWhile(await build(['sched:sched_switch'], { programName: 'switch_plain', decode: false }), ['-c', 'sleep'], trigger)).filter((l) => l.fields.prev_comm === '"sleep"');
 		expect(plain.map((l) => l.fields.prev_state)).toContain('1');
