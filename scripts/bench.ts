@@ -21,6 +21,7 @@
  * --my-kernel-only [--runs N] only the my-kernel import (N imports, default 5: the machine is shared).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -62,7 +63,14 @@ if (values['capture-only']) {
 	process.exit(0);
 }
 const EVENT_PAGE = 'events/syscalls/sys_enter_connect/';
-const LIGHTHOUSE_PORT = 9333;
+/** Chromium's DevTools port (Lighthouse, the worker's heap): a free one, as other benches on this machine may hold any fixed port. */
+const LIGHTHOUSE_PORT = await new Promise<number>((resolve, reject) => {
+	const probe = createServer().listen(0, '127.0.0.1', () => {
+		const { port } = probe.address() as AddressInfo;
+		probe.close(() => resolve(port));
+	});
+	probe.on('error', reject);
+});
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
 const stats = (xs: number[]) => {
