@@ -40,6 +40,8 @@ const SYSTEM_PACKAGES: Record<string, string> = {
 	python3: '/usr/bin/python3',
 	unzip: 'unzip',
 	strace: 'strace',
+	// tests/guides/uring-connect.c: a connect through io_uring, which the probe guide says the syscall probes miss.
+	'liburing-dev': '/usr/include/liburing.h',
 };
 
 function isPresent(probe: string): boolean {
