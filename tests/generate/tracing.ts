@@ -51,12 +51,12 @@ export interface Line {
 	fields: Record<string, string>;
 }
 
-/** `12:00:00 1234    bash             sys_enter_connect fd=3 uservaddr=127.0.0.1:80 ret=0` */
+/** `12:00:00 1234    bash             sys_enter_connect fd=3 uservaddr=127.0.0.1:80 ret=0`; a struct's members as `statbuf.st_size=12`. */
 export function parse(lines: string[]): Line[] {
 	return lines.flatMap((line) => {
 		const m = /^\d\d:\d\d:\d\d (\d+) +(\S+) +(\S+)(.*)$/.exec(line);
 		if (!m) return [];
-		const fields = Object.fromEntries([...(m[4] as string).matchAll(/ (\w+)=("(?:[^"\\]|\\.)*"|\[[^\]]*\]|\S+)/g)].map((f) => [f[1] as string, f[2] as string]));
+		const fields = Object.fromEntries([...(m[4] as string).matchAll(/ ([\w.]+)=("(?:[^"\\]|\\.)*"|\[[^\]]*\]|\S+)/g)].map((f) => [f[1] as string, f[2] as string]));
 		return [{ pid: Number(m[1]), comm: m[2] as string, event: m[3] as string, fields }];
 	});
 }

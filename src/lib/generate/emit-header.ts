@@ -6,8 +6,9 @@ import { cIdentifierFromData } from './guard.ts';
 import { cCommentText, cString } from './names.ts';
 import type { EventPlan, FieldPlan, ProgramPlan } from './plan.ts';
 
-/** `__s32 fd`, `char filename[256]`, `char argv[4][128]`. */
+/** `__s32 fd`, `char filename[256]`, `char argv[4][128]`; an 'out-struct' as its ABI members (`struct { __u64 st_dev; … } statbuf`). */
 export function recordDeclaration(f: FieldPlan): string {
+	if (f.layout) return `struct {\n${f.layout.members.map((m) => `\t\t${m.type} ${m.name};\n`).join('')}\t} ${f.name}`;
 	return `${f.type} ${f.name}${f.dims.map((d) => `[${d}]`).join('')}`;
 }
 
@@ -22,19 +23,23 @@ const READ_NOTES: Partial<Record<FieldPlan['read'], string>> = {
 	'out-buffer': 'the bytes the kernel wrote there, read at exit',
 	'out-sockaddr': 'the address the kernel wrote there, read at exit',
 	'out-int': 'the int the kernel wrote there, read at exit',
+	'out-struct': 'members the kernel filled, read at exit',
 };
 
 function recordMembers(p: EventPlan): string[] {
 	const lines = ['\tstruct record_header header;'];
 	for (const f of p.fields) {
 		const note = READ_NOTES[f.read];
-		lines.push(`\t${recordDeclaration(f)};\t/* ${cCommentText(f.field.declaration)}${note ? `: ${note}` : ''} */`);
+		const layout = f.layout ? ` (${cCommentText(f.layout.source)})` : '';
+		lines.push(`\t${recordDeclaration(f)};\t/* ${cCommentText(f.field.declaration)}${note ? `: ${note}` : ''}${layout} */`);
 		if (f.lengthName) {
 			const what =
 				f.read === 'loc-bytes'
 					? `length of ${f.name} in the record; ${f.name} keeps at most sizeof(${f.name}) bytes`
 					: f.read === 'user-string'
 						? `bytes of ${f.name} read with its NUL; 0 when the pointer could not be read`
+						: f.read === 'out-struct'
+							? `sizeof(${f.name}) once read; 0 when the call failed or the pointer could not be read`
 						: `bytes of ${f.name} read, at most sizeof(${f.name})`;
 			lines.push(`\t__u32 ${f.lengthName};\t/* ${what} */`);
 		}

@@ -23,12 +23,17 @@ function printDecoded(f: FieldPlan, table: DecodeTable): string {
 	return `tp_print_flags(${name}, ${v}, ${t}, ${count}, ${cString(d.delimiter)}, ${d.mask === null ? '~0ULL' : cUnsigned(d.mask)}, ${d.zeroName === null ? 'NULL' : cString(d.zeroName)}, ${affixes});`;
 }
 
-function printField(f: FieldPlan, table: DecodeTable | undefined): string {
-	if (table) return printDecoded(f, table);
-	const name = cString(f.field.name);
-	const v = `r->${f.name}`;
-	const captured = f.lengthName ? `tp_min(r->${f.lengthName}, sizeof(${v}))` : `sizeof(${v})`;
-	switch (f.show) {
+/** A struct the kernel filled: its shown members as `statbuf.st_size=…`, or `(unfilled)` when the call failed. */
+function printStruct(f: FieldPlan, layout: NonNullable<FieldPlan['layout']>): Lines {
+	const members = layout.members.flatMap((m) => (m.show ? [`\t${printValue(m.show, cString(`${f.field.name}.${m.name}`), `r->${f.name}.${m.name}`)}`] : []));
+	return [`if (r->${f.lengthName}) {`, ...members, '} else {', `\tprintf(" %s=(unfilled)", ${cString(f.field.name)});`, '}'];
+}
+
+type ScalarShow = Extract<FieldPlan['show'], 'signed' | 'unsigned' | 'hex' | 'address' | 'octal' | 'bool' | 'dev' | 'errno'>;
+
+/** A scalar by how it is shown. */
+function printValue(show: ScalarShow, name: string, v: string): string {
+	switch (show) {
 		case 'signed':
 			return `tp_print_signed(${name}, ${v});`;
 		case 'unsigned':
@@ -44,6 +49,26 @@ function printField(f: FieldPlan, table: DecodeTable | undefined): string {
 			return `tp_print_dev(${name}, ${v});`;
 		case 'errno':
 			return `tp_print_errno(${name}, ${v});`;
+	}
+}
+
+function printField(f: FieldPlan, table: DecodeTable | undefined): string | Lines {
+	if (table) return printDecoded(f, table);
+	const name = cString(f.field.name);
+	const v = `r->${f.name}`;
+	const captured = f.lengthName ? `tp_min(r->${f.lengthName}, sizeof(${v}))` : `sizeof(${v})`;
+	switch (f.show) {
+		case 'signed':
+		case 'unsigned':
+		case 'hex':
+		case 'address':
+		case 'octal':
+		case 'bool':
+		case 'dev':
+		case 'errno':
+			return printValue(f.show, name, v);
+		case 'struct':
+			return printStruct(f, f.layout as NonNullable<FieldPlan['layout']>);
 		case 'string':
 		case 'chars':
 			if (f.read === 'user-string') return `tp_print_user_string(${name}, ${v}, sizeof(${v}), r->${f.lengthName});`;
@@ -74,7 +99,7 @@ function printFunction(p: EventPlan, tables: Map<string, DecodeTable>): Lines {
 		`static void print_${p.ident}(const struct ${p.recordStruct} *r)`,
 		'{',
 		`\ttp_print_header(r->header.pid, r->header.comm, ${cString(p.event.name)});`,
-		...p.fields.map((f) => `\t${printField(f, tables.get(p.decoded[f.name] ?? ''))}`),
+		...p.fields.flatMap((f) => [printField(f, tables.get(p.decoded[f.name] ?? ''))].flat().map((line) => `\t${line}`)),
 		...(p.exit ? [`\ttp_print_errno("ret", r->${p.exit.retName});`] : []),
 		'\tputchar(\'\\n\');',
 		'}',
