@@ -88,7 +88,7 @@ describe('the site in Chromium', () => {
 
 	it("shows sched_switch's prev_state names in the field table, and the loader prints by them until the reader turns names off", async () => {
 		const page = await open('events/sched/sched_switch/');
-		const row = page.locator('#fields tbody tr', { has: page.locator('th code', { hasText: /^prev_state$/ }) });
+		const row = page.locator('#fields tbody tr', { has: page.locator('th', { hasText: /^prev_state$/ }) });
 		await expect(row.locator('details.names summary').textContent()).resolves.toContain('0 显示为 R');
 		await expect(row.locator('details.names').getAttribute('open')).resolves.not.toBeNull();
 		await page.locator('#step-5').scrollIntoViewIfNeeded();
@@ -162,6 +162,36 @@ describe('the site in Chromium', () => {
 		}
 		await page.locator('.finder-results a').first().click();
 		await urlMatches(page, /events\/sched\/sched_process_exec\/$/);
+		await page.close();
+	});
+
+	it('draws a few rows at build time; a search lists a whole page, and Show more continues from the drawn rows', async () => {
+		const total = (JSON.parse(readFileSync(join(siteDir, 'data', 'events.json'), 'utf8')) as { events: unknown[] }).events.length;
+		// Without JavaScript: the drawn rows and every category, by link.
+		const still = await open('events/', { javaScriptEnabled: false });
+		const drawn = await still.locator('.finder-results > li').allTextContents();
+		const pageSize = Number(await still.locator('atlas-event-finder').getAttribute('data-page-size'));
+		expect(drawn.length).toBeGreaterThan(10);
+		expect(drawn.length).toBeLessThan(pageSize);
+		expect(await still.locator('.no-js-categories a').count()).toBeGreaterThan(2);
+		await still.close();
+
+		const page = await open('events/');
+		const rows = page.locator('.finder-results > li');
+		await expect(page.locator('.finder-status').textContent()).resolves.toBe(strings('zh').explorerShowing(drawn.length, total));
+		await page.locator('.finder-more').click();
+		await page.waitForFunction((n) => document.querySelectorAll('.finder-results > li').length > n, drawn.length);
+		const more = await rows.allTextContents();
+		expect(more).toHaveLength(drawn.length + pageSize);
+		expect(more.slice(0, drawn.length)).toEqual(drawn);
+		await expect(page.locator('.finder-status').textContent()).resolves.toBe(strings('zh').explorerShowing(drawn.length + pageSize, total));
+
+		await page.locator('atlas-event-finder input[type="search"]').fill('sys_enter');
+		await urlMatches(page, /q=sys_enter/);
+		await page.waitForFunction((n) => document.querySelectorAll('.finder-results > li').length === n, pageSize);
+		expect((await page.locator('.finder-results .ev-name').allTextContents()).every((name) => name.includes('sys_enter'))).toBe(true);
+		await expect(page.locator('.finder-more').isVisible()).resolves.toBe(true);
+		expect((page as Page & { errors: string[] }).errors).toEqual([]);
 		await page.close();
 	});
 
