@@ -104,7 +104,7 @@ export function readingTests(site: () => Site): void {
 				const box = await page.locator('#fields .table-wrap').evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
 				expect(box.scroll, path).toBeLessThanOrEqual(box.client);
 				// Every field's card shows its name, type and offset within the screen.
-				const cards = await page.locator('#fields tbody tr').evaluateAll((rows) =>
+				const cards = await page.locator('#fields table.fields > tbody > tr').evaluateAll((rows) =>
 					rows.map((tr) => ({ right: Math.max(...[...tr.children].map((c) => c.getBoundingClientRect().right)), offset: getComputedStyle(tr.children[2]!, '::before').content })),
 				);
 				expect(cards.every((c) => c.right <= 390 && c.offset.length > 2), path).toBe(true);
