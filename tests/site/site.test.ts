@@ -193,6 +193,19 @@ describe('the site in Chromium', () => {
 		await expect(page.locator('.finder-more').isVisible()).resolves.toBe(true);
 		expect((page as Page & { errors: string[] }).errors).toEqual([]);
 		await page.close();
+
+		// The home picker lists a few results and leads to all of them in the explorer.
+		const home = await open('en/');
+		await home.locator('atlas-event-finder input[type="search"]').fill('sys_enter');
+		const all = home.locator('atlas-event-finder a.finder-all');
+		await home.waitForFunction(() => document.querySelector('atlas-event-finder a.finder-all')?.getAttribute('href')?.includes('q=sys_enter'));
+		const homeRows = await home.locator('.finder-results > li').count();
+		await expect(all.textContent()).resolves.toMatch(/^All [\d,]+ results for “sys_enter” in the explorer/);
+		await all.click();
+		await urlMatches(home, /en\/events\/\?q=sys_enter$/);
+		await home.waitForFunction((n) => document.querySelectorAll('.finder-results > li').length === n, pageSize);
+		expect(homeRows).toBeLessThan(pageSize);
+		await home.close();
 	});
 
 	it('switches language on the same page, and suggests events on a 404', async () => {

@@ -23,6 +23,7 @@ export function createFinder(root: HTMLElement, start: { more: boolean } = { mor
 	const list = root.querySelector<HTMLElement>('.finder-results')!;
 	const status = root.querySelector<HTMLElement>('.finder-status');
 	const more = root.querySelector<HTMLButtonElement>('.finder-more');
+	const allLink = root.querySelector<HTMLAnchorElement>('.finder-all');
 	let shown = paging.prerendered;
 	const initialRows = list.innerHTML;
 	form.addEventListener('submit', (event) => event.preventDefault());
@@ -67,9 +68,18 @@ export function createFinder(root: HTMLElement, start: { more: boolean } = { mor
 		// The home picker shows its hand-picked rows while the box is empty.
 		if (!query.trim() && root.dataset.initial === '1') {
 			list.innerHTML = initialRows;
+			if (allLink) {
+				allLink.href = urls.explorer(lang);
+				allLink.textContent = `${allLink.dataset.label} →`;
+			}
 			return;
 		}
 		const result = search(query, filters, shown);
+		// A short list (the home picker) leads to every result of the query in the explorer.
+		if (allLink) {
+			allLink.href = `${urls.explorer(lang)}?${new URLSearchParams({ q: query.trim() })}`;
+			allLink.textContent = `${hasMore(result.entries.length, result.total) ? t.homeAllResults(result.total, query.trim()) : allLink.dataset.label} →`;
+		}
 		list.innerHTML = toHtml(eventRows(result.entries, { lang, urls, kernels: index.kernels, ...(ownSearch ? { href: (e) => urls.myKernelEvent(lang, e) } : {}) }));
 		// Exposed for the benchmark (npm run bench): the cost of one search and redraw.
 		root.dataset.searchMs = (performance.now() - started).toFixed(2);
