@@ -40,6 +40,8 @@ const SYSTEM_PACKAGES: Record<string, string> = {
 	python3: '/usr/bin/python3',
 	unzip: 'unzip',
 	strace: 'strace',
+	// libtraceevent prints captured kernels' records as ftrace does: the reference for decoded values (decode-e2e.test.ts).
+	'libtraceevent-dev': '/usr/include/traceevent/event-parse.h',
 };
 
 function isPresent(probe: string): boolean {

@@ -1,4 +1,6 @@
 /** `<prog>.h`: the records the BPF side sends and the loader prints, shared by both. */
+import type { Condition } from '../printfmt/condition.ts';
+import type { Affix } from '../printfmt/decode.ts';
 import type { DecodeTable } from './decode-tables.ts';
 import { cIdentifierFromData } from './guard.ts';
 import { cCommentText, cString } from './names.ts';
@@ -60,6 +62,39 @@ function decodeTables(plan: ProgramPlan): string[] {
 	return out;
 }
 
+/** A condition of the print fmt on the value `v`, as C: only constants it folded and whitelisted operators. */
+function conditionC(c: Condition): string {
+	switch (c.k) {
+		case 'value':
+			return 'v';
+		case 'const':
+			return cUnsigned(c.value);
+		case 'not':
+			return `!${conditionC(c.operand)}`;
+		case 'complement':
+			return `~${conditionC(c.operand)}`;
+		case 'binary':
+			return `(${conditionC(c.left)} ${c.op} ${conditionC(c.right)})`;
+	}
+}
+
+/** The function giving the text the print fmt puts before or after the names, chosen by the value as the kernel chooses it. */
+function affixFunction(fn: string, field: string, where: 'before' | 'after', affixes: Affix[]): string[] {
+	const texts = affixes.map((a) => `${conditionC(a.test)} ? ${cString(a.then)} : ${cString(a.else)}`);
+	const longest = affixes.reduce((n, a) => n + Math.max(new TextEncoder().encode(a.then).length, new TextEncoder().encode(a.else).length), 1);
+	const body =
+		texts.length === 1
+			? [`\treturn ${texts[0]};`]
+			: [`\tstatic char text[${longest}];`, '', `\tsnprintf(text, sizeof(text), "${'%s'.repeat(texts.length)}", ${texts.join(', ')});`, '\treturn text;'];
+	return [
+		`/* ${cCommentText(field)}: the text its print fmt prints ${where} the names. */`,
+		`static inline const char *${cIdentifierFromData(fn, 'affix function name')}(unsigned long long v)`,
+		'{',
+		...body,
+		'}',
+	];
+}
+
 function decodeTable(t: DecodeTable): string[] {
 	const d = t.decoder;
 	const name = cIdentifierFromData(t.name, 'table name');
@@ -70,6 +105,8 @@ function decodeTable(t: DecodeTable): string[] {
 		// Flags read best in hex, enumerations in decimal, as the kernel's own tables write them.
 		...d.entries.map((e) => `\t{ ${d.kind === 'flags' ? cUnsigned(e.value) : `${e.value}ULL`}, ${cString(e.name)} },`),
 		'};',
+		...(t.before && d.before ? affixFunction(t.before, d.field, 'before', d.before) : []),
+		...(t.after && d.after ? affixFunction(t.after, d.field, 'after', d.after) : []),
 	];
 }
 

@@ -17,8 +17,10 @@ function printDecoded(f: FieldPlan, table: DecodeTable): string {
 	const count = `sizeof(${t}) / sizeof(${t}[0])`;
 	const d = table.decoder;
 	// A signed record member converts with its sign, as the kernel's unsigned long table holds a negative value.
-	if (d.kind === 'symbolic') return `tp_print_symbolic(${name}, ${v}, ${f.type.startsWith('__s') ? 1 : 0}, ${t}, ${count});`;
-	return `tp_print_flags(${name}, ${v}, ${t}, ${count}, ${cString(d.delimiter)}, ${d.mask === null ? '~0ULL' : cUnsigned(d.mask)}, ${d.zeroName === null ? 'NULL' : cString(d.zeroName)});`;
+	const affix = (fn: string | null) => (fn === null ? 'NULL' : cIdentifierFromData(fn, 'affix function name'));
+	const affixes = `${affix(table.before)}, ${affix(table.after)}`;
+	if (d.kind === 'symbolic') return `tp_print_symbolic(${name}, ${v}, ${f.type.startsWith('__s') ? 1 : 0}, ${t}, ${count}, ${affixes});`;
+	return `tp_print_flags(${name}, ${v}, ${t}, ${count}, ${cString(d.delimiter)}, ${d.mask === null ? '~0ULL' : cUnsigned(d.mask)}, ${d.zeroName === null ? 'NULL' : cString(d.zeroName)}, ${affixes});`;
 }
 
 function printField(f: FieldPlan, table: DecodeTable | undefined): string {

@@ -3,7 +3,7 @@
  * field table's last column, and the value tables that changed between kernels. Built at build time
  * and again in the browser when the reader picks another kernel.
  */
-import type { EventDecoding, FieldDecoder, TableEntry } from '../../lib/printfmt/decode.ts';
+import type { Affix, EventDecoding, FieldDecoder, TableEntry } from '../../lib/printfmt/decode.ts';
 import type { TableChange } from '../../lib/printfmt/table-changes.ts';
 import { html, raw, type RawHtml } from '../html.ts';
 import { strings, type Lang } from '../i18n.ts';
@@ -29,11 +29,23 @@ export function decodingCell(lang: Lang, decoding: EventDecoding, field: string)
 	const d = decoding.decoders.get(field);
 	const cell = (text: string) => html`<td>${text}`;
 	const muted = (text: string) => html`<td class="muted">${text}`;
-	if (d?.kind === 'flags') {
-		const notes = [d.mask !== null ? t.decodeMask(hex(d.mask)) : '', d.zeroName !== null ? t.decodeZero(d.zeroName) : ''].filter(Boolean).join(', ');
-		return html`<td>${namesTable(lang, d, `${t.decodeFlags(d.entries.length, d.delimiter)}${notes ? ` (${notes})` : ''}`)}`;
+	if (d?.kind === 'flags' || d?.kind === 'symbolic') {
+		// Conditional text the print fmt prints against the names (7.2 openat's “O_RDONLY|”), by the texts it can print.
+		const affix = (where: 'before' | 'after', affixes: Affix[] | undefined) => {
+			const texts = [...new Set((affixes ?? []).flatMap((a) => [a.then, a.else]).filter(Boolean))];
+			return texts.length > 0 ? t.decodeAffix(where, texts.map((x) => `“${x}”`).join(' / ')) : '';
+		};
+		const notes = [
+			d.kind === 'flags' && d.mask !== null ? t.decodeMask(hex(d.mask)) : '',
+			d.kind === 'flags' && d.zeroName !== null ? t.decodeZero(d.zeroName) : '',
+			affix('before', d.before),
+			affix('after', d.after),
+		]
+			.filter(Boolean)
+			.join(', ');
+		const what = d.kind === 'flags' ? t.decodeFlags(d.entries.length, d.delimiter) : t.decodeSymbolic(d.entries.length);
+		return html`<td>${namesTable(lang, d, `${what}${notes ? ` (${notes})` : ''}`)}`;
 	}
-	if (d?.kind === 'symbolic') return html`<td>${namesTable(lang, d, t.decodeSymbolic(d.entries.length))}`;
 	if (d?.kind === 'hex') return cell(t.decodeHex(d.spaced));
 	if (d?.kind === 'array') return cell(t.decodeArray(d.elementSize));
 	if (d?.kind === 'string') return cell(t.decodeString);
