@@ -173,7 +173,9 @@ describe('the site in Chromium', () => {
 		const pageSize = Number(await still.locator('atlas-event-finder').getAttribute('data-page-size'));
 		expect(drawn.length).toBeGreaterThan(10);
 		expect(drawn.length).toBeLessThan(pageSize);
-		expect(await still.locator('.no-js-categories a').count()).toBeGreaterThan(2);
+		await still.locator('.no-js-categories a').click();
+		await still.waitForURL(/\/kernels\/[^/]+\/#categories$/);
+		expect(await still.locator('.categories details.category').count()).toBeGreaterThan(2);
 		await still.close();
 
 		const page = await open('events/');
