@@ -6,31 +6,18 @@
  * values with bits and numbers no table names.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { captureLiveSnapshot } from '../../scripts/generate/live.ts';
+import { describe, expect, it } from 'vitest';
 import { ensureTracefs } from '../../scripts/lib/tracefs.ts';
 import { readSnapshot } from '../../src/data/store.ts';
-import { generateProject, type GeneratorOptions } from '../../src/lib/generate/index.ts';
-import type { Snapshot } from '../../src/schemas/snapshot.ts';
-import { buildProject } from './e2e-harness.ts';
+import { generateProject } from '../../src/lib/generate/index.ts';
+import { endToEnd } from './e2e-harness.ts';
 import { parse as parseLines, startTracing, traceWhile } from './tracing.ts';
-import { COMPANION, REPO, requireTools, run } from './harness.ts';
+import { COMPANION, REPO, run } from './harness.ts';
 
-const work = mkdtempSync(join(tmpdir(), 'atlas-decode-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-let live: Snapshot;
-
-beforeAll(() => {
-	requireTools();
-	if (process.getuid?.() !== 0) throw new Error('the end-to-end tests load BPF programs: run them as root (npm test does)');
-	live = captureLiveSnapshot();
-});
-
-const build = (events: string[], options: Partial<GeneratorOptions> = {}) => buildProject(work, live, events, options);
+const { work, build } = endToEnd('atlas-decode-');
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs `command` to completion. */

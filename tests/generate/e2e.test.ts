@@ -4,30 +4,14 @@
  * and return value.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GeneratorOptions } from '../../src/lib/generate/index.ts';
-import type { Snapshot } from '../../src/schemas/snapshot.ts';
-import { captureLiveSnapshot } from '../../scripts/generate/live.ts';
-import { buildProject } from './e2e-harness.ts';
-import { requireTools } from './harness.ts';
-import { parse, runCommand, startTracing, traceWhile } from './tracing.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { endToEnd } from './e2e-harness.ts';
+import { parse, runCommand, startTracing, traceWhile, waitUntil } from './tracing.ts';
 
-const work = mkdtempSync(join(tmpdir(), 'atlas-e2e-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-let live: Snapshot;
-
-beforeAll(() => {
-	requireTools();
-	if (process.getuid?.() !== 0) throw new Error('the end-to-end tests load BPF programs: run them as root (npm test does)');
-	live = captureLiveSnapshot();
-});
-
-/** A generated project for events of this machine's kernel, built with make in a copy of companion/. */
-const build = (events: string[], options: Partial<GeneratorOptions> = {}) => buildProject(work, live, events, options);
+const { work, build } = endToEnd('atlas-e2e-');
 
 describe('generated programs built with make and run', () => {
 	const servers: Server[] = [];
@@ -257,11 +241,13 @@ describe('generated programs built with make and run', () => {
 		shared.stdout.on('data', (d) => (sharedText += d));
 		const execTracing = await startTracing(exec, ['-c', 'echo']);
 		const pid = await runCommand('bash', ['-c', 'exec /bin/echo atlas-e2e-marker']);
-		await new Promise((r) => setTimeout(r, 1_000));
+		const execLine = `sched_process_exec: filename=/bin/echo pid=${pid} old_pid=${pid}`;
+		// Three readers of one line: on a busy machine (a test spinning a CPU beside this one) they take their time.
+		await waitUntil(() => execTracing.output().includes(execLine) && sharedText.includes(execLine) && forkTracing.output().includes('sched_process_fork'));
+		await new Promise((r) => setTimeout(r, 500)); // and would a stray line follow, it has time to show
 		const execLines = await execTracing.stop();
 		const forkLines = await forkTracing.stop();
 		shared.kill();
-		const execLine = `sched_process_exec: filename=/bin/echo pid=${pid} old_pid=${pid}`;
 		expect(execLines.some((l) => l.includes(execLine)), execLines.join('\n')).toBe(true);
 		// Each loader prints only its own program's lines ...
 		expect(execLines.filter((l) => l.includes('bpf_trace_printk:') && !l.includes('sched_process_exec')), execLines.join('\n')).toEqual([]);
