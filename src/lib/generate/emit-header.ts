@@ -26,6 +26,20 @@ const READ_NOTES: Partial<Record<FieldPlan['read'], string>> = {
 	'out-struct': 'members the kernel filled, read at exit',
 };
 
+/** What a field's length member counts. */
+function lengthNote(f: FieldPlan): string {
+	switch (f.read) {
+		case 'loc-bytes':
+			return `length of ${f.name} in the record; ${f.name} keeps at most sizeof(${f.name}) bytes`;
+		case 'user-string':
+			return `bytes of ${f.name} read with its NUL; 0 when the pointer could not be read`;
+		case 'out-struct':
+			return `sizeof(${f.name}) once read; 0 when the call failed or the pointer could not be read`;
+		default:
+			return `bytes of ${f.name} read, at most sizeof(${f.name})`;
+	}
+}
+
 function recordMembers(p: EventPlan): string[] {
 	const lines = ['\tstruct record_header header;'];
 	for (const f of p.fields) {
@@ -33,15 +47,7 @@ function recordMembers(p: EventPlan): string[] {
 		const layout = f.layout ? ` (${cCommentText(f.layout.source)})` : '';
 		lines.push(`\t${recordDeclaration(f)};\t/* ${cCommentText(f.field.declaration)}${note ? `: ${note}` : ''}${layout} */`);
 		if (f.lengthName) {
-			const what =
-				f.read === 'loc-bytes'
-					? `length of ${f.name} in the record; ${f.name} keeps at most sizeof(${f.name}) bytes`
-					: f.read === 'user-string'
-						? `bytes of ${f.name} read with its NUL; 0 when the pointer could not be read`
-						: f.read === 'out-struct'
-							? `sizeof(${f.name}) once read; 0 when the call failed or the pointer could not be read`
-						: `bytes of ${f.name} read, at most sizeof(${f.name})`;
-			lines.push(`\t__u32 ${f.lengthName};\t/* ${what} */`);
+			lines.push(`\t__u32 ${f.lengthName};\t/* ${lengthNote(f)} */`);
 		}
 		if (f.totalName) lines.push(`\t__u64 ${f.totalName};\t/* bytes ${f.read === 'user-buffer' ? 'passed' : 'filled'} in all; ${f.name} keeps the first ${f.lengthName} */`);
 		if (f.pointerName) lines.push(`\t__u64 ${f.pointerName};\t/* the pointer ${f.field.name}, saved at entry for the exit handler */`);
