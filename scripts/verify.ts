@@ -6,11 +6,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { listKernelIds, readProvenance } from '../src/data/store.ts';
+import { listKernelIds, readProvenance, readSnapshot } from '../src/data/store.ts';
 import { writeVerifyResult } from '../src/data/verify.ts';
 import { checksOf, VerifiedContextSchema, type VerifiedContext, type VerifyResult } from '../src/schemas/verify.ts';
 import { buildKernel, runKernel, type VerifyOptions } from './verify/run.ts';
 import { secondsLine } from './verify/results.ts';
+import { selectEvents, SelectionError } from './verify/select.ts';
 import { callerPath, dataFolder, describeError, parseCommandLine, runCli, UsageError } from './lib/cli.ts';
 
 const HELP = `Usage:
@@ -34,6 +35,10 @@ Options:
   --all              every captured kernel that came from a Debian package
   --context C        portable, vmlinux or both (default: both)
   --no-variants      verify the default options only
+  --events LIST      only these events, loading only their modules: comma-separated category:name
+                     patterns where * matches any run of characters (syscalls:sys_enter_connect,
+                     sched:*, syscalls:*stat*). Prints each event's outcome per check, failures
+                     with their log; writes nothing to data/verify (a part would replace the whole)
   --data DIR         data directory (default: the repository's data/)
   --work DIR         scratch directory, kept afterwards (default: a temporary one, removed)
   --mirror URL       Debian mirror (default: the one in the system's apt sources)
@@ -55,6 +60,7 @@ async function main(): Promise<void> {
 		all: { type: 'boolean' },
 		context: { type: 'string', default: 'both' },
 		'no-variants': { type: 'boolean' },
+		events: { type: 'string' },
 		data: { type: 'string' },
 		work: { type: 'string' },
 		mirror: { type: 'string' },
@@ -65,6 +71,8 @@ async function main(): Promise<void> {
 	const ids = args.all ? known.filter((id) => readProvenance(dataDir, id).source.kind === 'debian') : args.kernel!;
 	for (const id of ids) if (!known.includes(id)) throw new UsageError(`no snapshot for kernel "${id}" in ${dataDir}; captured kernels: ${known.join(', ') || 'none'}`);
 	if (ids.length === 0) throw new UsageError(`no captured Debian kernels in ${dataDir}; capture one with npm run capture -- --debian SUITE`);
+	// A pattern that names no event of some kernel is refused now, not after that kernel's build.
+	if (args.events !== undefined) for (const id of ids) selectEvents(args.events, readSnapshot(dataDir, id).events, id);
 	const contexts: VerifiedContext[] = args.context === 'both' ? ['portable', 'vmlinux'] : [VerifiedContextSchema.safeParse(args.context).data ?? usage(`--context is "${args.context}"; use portable, vmlinux or both`)];
 
 	const cacheDir = join(REPO, '.cache/kernels');
@@ -72,7 +80,7 @@ async function main(): Promise<void> {
 	let broken = 0;
 	const allStarted = performance.now();
 	const optionsOf = (id: string, workDir: string): VerifyOptions => ({
-		dataDir, workDir, cacheDir, contexts, variants: !args['no-variants'], mirror: args.mirror, onProgress: (line) => console.log(`  ${id} ${line}`),
+		dataDir, workDir, cacheDir, contexts, variants: !args['no-variants'], events: args.events, mirror: args.mirror, onProgress: (line) => console.log(`  ${id} ${line}`),
 	});
 	/** Starts building a kernel's programs; settled at once, so a failure waits for its turn to be reported. */
 	const startBuild = (id: string) => {
@@ -96,11 +104,12 @@ async function main(): Promise<void> {
 			broken++;
 			continue;
 		}
-		const file = writeVerifyResult(dataDir, result);
 		if (!args.work) rmSync(workDir, { recursive: true, force: true });
+		if (args.events !== undefined) for (const line of eventLines(result)) console.log(line);
 		const lines = summarize(result);
 		for (const line of lines) console.log(line);
-		console.log(`  wrote ${file}`);
+		if (args.events === undefined) console.log(`  wrote ${writeVerifyResult(dataDir, result)}`);
+		else console.log(`  ${result.events.length} selected events: data/verify/${id}.json left as it was`);
 		summaries.push(...lines);
 	}
 	if (ids.length > 1) {
@@ -111,7 +120,19 @@ async function main(): Promise<void> {
 	process.exit(broken ? 1 : 0);
 }
 
-await runCli('verify', main);
+await runCli('verify', main, [SelectionError]);
+
+/** One line per selected event and check, each failure followed by its log, indented. */
+function eventLines(r: VerifyResult): string[] {
+	return r.events.flatMap((v) =>
+		checksOf(r).flatMap((c) => {
+			const o = v[c];
+			if (o === undefined) return [];
+			if (o === 'passed') return [`  ${v.event} ${c}: passed`];
+			return [`  ${v.event} ${c}: FAILED at ${o.stage}: ${o.error}${o.explanation ? ` (${o.explanation})` : ''}`, ...o.log.split('\n').map((l) => `      ${l}`)];
+		}),
+	);
+}
 
 /** The per-kernel figures: per context and variant events, passed, failed (with how many are explained); time; the headline runs. */
 function summarize(r: VerifyResult): string[] {

@@ -20,6 +20,7 @@ import { explain } from './explain.ts';
 import { checkHeadline, MARKER_PATH } from './headline.ts';
 import { prepareKernel, runPayload, type PreparedKernel } from './kernel.ts';
 import { indexLoadLines, parseLoadLines, programOutcome } from './results.ts';
+import { selectEvents } from './select.ts';
 import { kernelBtfFromImage } from './vmlinux.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -35,6 +36,8 @@ export interface VerifyOptions {
 	contexts: VerifiedContext[];
 	/** Verify only the built-in events and load no modules (quicker; for the CI test). Default: every event. */
 	builtinOnly?: boolean;
+	/** Verify only the events these patterns name (scripts/verify/select.ts), loading only their modules. Default: every event. */
+	events?: string | undefined;
 	/** Verify the variants too (scripts/verify/variants.ts). Default: yes. */
 	variants?: boolean;
 	mirror?: string | undefined;
@@ -100,7 +103,8 @@ export async function buildKernel(id: string, opts: VerifyOptions): Promise<Kern
 	const started = performance.now();
 	const progress = (msg: string) => opts.onProgress(`[${since(started).toFixed(1).padStart(6)} s] ${msg}`);
 	const full = readSnapshot(opts.dataDir, id);
-	const snapshot = opts.builtinOnly ? { ...full, events: full.events.filter((e) => e.origin.kind === 'builtin') } : full;
+	const kept = opts.builtinOnly ? full.events.filter((e) => e.origin.kind === 'builtin') : full.events;
+	const snapshot = { ...full, events: opts.events === undefined ? kept : selectEvents(opts.events, kept, id) };
 	rmSync(opts.workDir, { recursive: true, force: true });
 	mkdirSync(opts.workDir, { recursive: true });
 
@@ -156,7 +160,9 @@ export async function buildKernel(id: string, opts: VerifyOptions): Promise<Kern
 /** The VM half: boots the kernel with the payload, and turns what came back into a VerifyResult. */
 export async function runKernel(b: KernelBuild, opts: VerifyOptions): Promise<VerifyResult> {
 	const { snapshot, kernel, payload, checks, built, progress } = b;
-	const wanted = opts.builtinOnly ? [] : snapshot.provenance.modulesLoaded;
+	// A selection loads only the modules its events come from (stageInitramfs adds what they depend on).
+	const selected = new Set(snapshot.events.flatMap((e) => (e.origin.kind === 'module' ? [e.origin.module] : [])));
+	const wanted = opts.builtinOnly ? [] : snapshot.provenance.modulesLoaded.filter((m) => opts.events === undefined || selected.has(m));
 	const modules = wanted.filter((m) => kernel.modules.has(m));
 	const missing = wanted.filter((m) => !kernel.modules.has(m));
 	if (missing.length) progress(`modules of the snapshot that this package lacks (their events cannot attach): ${missing.join(' ')}`);
