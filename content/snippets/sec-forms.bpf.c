@@ -14,7 +14,8 @@ int exec_tracepoint(struct trace_event_raw_sched_process_exec *ctx)
 	/* __data_loc: the low 16 bits are the string's offset from the start of the record. */
 	unsigned int off = ctx->__data_loc_filename & 0xFFFF;
 
-	bpf_probe_read_kernel_str(path, sizeof(path), (void *)ctx + off);
+	if (bpf_probe_read_kernel_str(path, sizeof(path), (void *)ctx + off) < 0)
+		return 0;
 	bpf_printk("tracepoint: pid %d exec %s", ctx->pid, path);
 	return 0;
 }
@@ -35,7 +36,8 @@ int exec_raw(struct bpf_raw_tracepoint_args *ctx)
 	struct linux_binprm *bprm = (struct linux_binprm *)ctx->args[2];
 	char path[64];
 
-	bpf_probe_read_kernel_str(path, sizeof(path), BPF_CORE_READ(bprm, filename));
+	if (bpf_probe_read_kernel_str(path, sizeof(path), BPF_CORE_READ(bprm, filename)) < 0)
+		return 0;
 	bpf_printk("raw_tracepoint: pid %d exec %s", BPF_CORE_READ(task, tgid), path);
 	return 0;
 }
@@ -46,7 +48,8 @@ int BPF_PROG(exec_btf, struct task_struct *task, pid_t old_pid, struct linux_bin
 {
 	char path[64];
 
-	bpf_probe_read_kernel_str(path, sizeof(path), bprm->filename);
+	if (bpf_probe_read_kernel_str(path, sizeof(path), bprm->filename) < 0)
+		return 0;
 	bpf_printk("tp_btf: pid %d exec %s", task->tgid, path);
 	return 0;
 }

@@ -65,6 +65,7 @@ export const COMMAND_COMPONENTS = new Set([
 	'LibcLookup',
 	'DirectSyscall',
 	'CapsOnly',
+	'LockdownRun',
 ]);
 
 const FRONTMATTER = /^---\n([\s\S]*?)\n---\n/;

@@ -63,7 +63,7 @@ describe('the guides, built', () => {
 				expect(html.match(/<section class="step guide-step[^"]*" id="step-\d+"/g)?.length, 'rendered steps').toBe(steps.length);
 				for (const step of steps) expect(html).toContain(`id="step-${step.n}"`);
 				// A component the page does not know would be written out as an unknown tag.
-				expect(html).not.toMatch(/<(Step|FormatFile|FieldTable|ContextStruct|Skeleton|Snippet|AvailableEvents|EventLink|ProbeRun|ProbeBuild|CapsOnly)[\s>]/);
+				expect(html).not.toMatch(/<(Step|FormatFile|FieldTable|ContextStruct|Skeleton|Snippet|AvailableEvents|EventLink|ProbeRun|ProbeBuild|CapsOnly|LockdownRun|StringCopyCount|BufferCopies)[\s>]/);
 				for (const [, href] of html.matchAll(/href="\/((?:en\/)?events\/[^"?#]+)/g)) {
 					expect(existsSync(join(site, href!, 'index.html')), `${lang}/${slug} links to /${href}, which was not built`).toBe(true);
 				}

@@ -254,6 +254,75 @@ describe('the site in Chromium', () => {
 		await page.close();
 	});
 
+	/**
+	 * Output arguments, by what the system call does: accept4 fills the peer's address and its length, newfstatat
+	 * the struct stat; connect only reads what it is given. The page must pair the first two with their exit and
+	 * say why, and leave connect alone.
+	 */
+	const KERNEL_WRITES: Record<string, string[]> = { sys_enter_accept4: ['upeer_sockaddr', 'upeer_addrlen'], sys_enter_newfstatat: ['statbuf'], sys_enter_connect: [] };
+	/** What a program's code uses (the markers) and the feature the minimum-kernel line must name for it. */
+	const USES = [
+		{ marker: 'BPF_MAP_TYPE_RINGBUF', feature: { en: 'BPF ring buffer 5.8', zh: 'BPF ring buffer 5.8' }, since: '5.8' },
+		{ marker: 'bpf_probe_read_user(', feature: { en: 'bpf_probe_read_user() 5.5', zh: 'bpf_probe_read_user() 5.5' }, since: '5.5' },
+		{ marker: 'const volatile', feature: { en: 'read-only global data (the -p/-c filters) 5.2', zh: '只读全局变量（-p/-c 过滤） 5.2' }, since: '5.2' },
+		{ marker: '#include "vmlinux.h"', feature: { en: 'kernel BTF (/sys/kernel/btf/vmlinux, for CO-RE) 5.4', zh: '内核 BTF（/sys/kernel/btf/vmlinux，CO-RE 用） 5.4' }, since: '5.4' },
+	] as const;
+
+	for (const [event, written] of Object.entries(KERNEL_WRITES)) {
+		it(`${event}, both languages: ${written.length ? `pairs itself with its exit and says why (${written.join(', ')})` : 'not paired'}; the minimum kernel on the page and in the README follows the code`, async () => {
+			const exit = event.replace(/^sys_enter_/, 'sys_exit_');
+			for (const lang of ['zh', 'en'] as const) {
+				const page = await open(`${lang === 'en' ? 'en/' : ''}events/syscalls/${event}/`);
+				// Built into the page: step 7's line, against the default program shown in step 4.
+				const program = (await code(page, 4))!;
+				const line = (await page.locator('[data-run] p.muted.small').first().textContent())!;
+				const used = USES.filter((u) => program.includes(u.marker));
+				expect(used.map((u) => u.marker), 'the default program uses the ring buffer and reads user memory').toEqual(expect.arrayContaining(['BPF_MAP_TYPE_RINGBUF', 'bpf_probe_read_user(']));
+				for (const u of USES) expect(line.includes(u.feature[lang]), `${lang} ${event}: "${line}" and ${u.marker} in the code`).toBe(program.includes(u.marker));
+				const newest = used.map((u) => u.since).sort().at(-1)!;
+				expect(line).toMatch(lang === 'en' ? new RegExp(`^Needs Linux ${newest} or newer: `) : new RegExp(`^需要 Linux ${newest} 或更新：`));
+
+				// Drawn by the island: the options, with the pairing sentence, and the project's README.
+				await page.locator('#step-5').scrollIntoViewIfNeeded();
+				await page.waitForFunction(() => document.querySelector('input[name="pairExit"]') !== null);
+				await page.waitForFunction(() => document.querySelector('[data-step-files="6"] [data-path="README.md"]') !== null);
+				const options = (await page.locator('form.gen-options').textContent())!;
+				const step4 = (await page.locator('[data-step-files="4"]').textContent())!;
+				if (written.length) {
+					expect(options, `${lang} ${event}`).toContain(strings(lang).genPairsItself(written.join(', '), exit));
+					expect(step4).toContain(`SEC("tp/syscalls/${exit}")`);
+				} else {
+					expect(options).not.toContain(exit);
+					expect(step4).not.toContain(exit);
+				}
+				const readme = (await page.locator('[data-step-files="6"] [data-path="README.md"]').textContent())!;
+				expect(readme, `${lang} ${event}: the README states the page's line`).toContain(line.trim());
+				expect((page as Page & { errors: string[] }).errors).toEqual([]);
+				await page.close();
+			}
+		});
+	}
+
+	it('the strings guide, both languages: the copies it counts are those of the data (tests/guides/copies.test.ts checks those against the formats)', async () => {
+		const { stringCopyEventCount, bufferCopies } = await import('../../src/components/guide/data.ts');
+		const previous = process.env.ATLAS_DATA;
+		process.env.ATLAS_DATA = data;
+		try {
+			for (const lang of ['zh', 'en'] as const) {
+				const html = readFileSync(join(siteDir, lang === 'en' ? 'en' : '', 'guides', 'strings-pointers', 'index.html'), 'utf8');
+				for (const kernel of ['6.12-amd64', '7.2-amd64']) {
+					const shown = new RegExp(`<span data-string-copies="${kernel}"[^>]*>(\\d+)</span>`).exec(html);
+					expect(shown?.[1], `${lang}: the count for ${kernel}`).toBe(String(stringCopyEventCount(kernel)));
+				}
+				const bytes = /<span data-buffer-copies="7.2-amd64"[^>]*>(.*?)<\/span>/.exec(html)?.[1] ?? '';
+				expect([...bytes.matchAll(/<code[^>]*>([^<]+)<\/code>/g)].map((m) => m[1])).toEqual(bufferCopies('7.2-amd64'));
+			}
+		} finally {
+			if (previous === undefined) delete process.env.ATLAS_DATA;
+			else process.env.ATLAS_DATA = previous;
+		}
+	});
+
 	readingTests(() => ({ server, browser, data, siteDir }));
 
 	it('points a pasted uname -r to the nearest captured kernel, and serves the capture script at the site root', async () => {

@@ -10,7 +10,8 @@ int exec(struct trace_event_raw_sched_process_exec *ctx)
 	char filename[128];
 
 	/* The string lives in the record, which is kernel memory: copy it with the _kernel_ helper. */
-	bpf_probe_read_kernel_str(filename, sizeof(filename), (void *)ctx + off);
+	if (bpf_probe_read_kernel_str(filename, sizeof(filename), (void *)ctx + off) < 0)
+		return 0;
 	bpf_printk("exec %s", filename);
 	return 0;
 }

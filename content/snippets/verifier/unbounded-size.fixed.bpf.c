@@ -12,7 +12,8 @@ int connect_enter(struct trace_event_raw_sys_enter *ctx)
 	/* The bound check gives the verifier a maximum it can prove fits in addr. */
 	if (addrlen > sizeof(addr))
 		addrlen = sizeof(addr);
-	bpf_probe_read_user(&addr, addrlen, (void *)ctx->args[1]);
+	if (bpf_probe_read_user(&addr, addrlen, (void *)ctx->args[1]) < 0)
+		return 0;
 	bpf_printk("family %d", addr.sin6_family);
 	return 0;
 }

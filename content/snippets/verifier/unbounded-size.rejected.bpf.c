@@ -11,7 +11,8 @@ int connect_enter(struct trace_event_raw_sys_enter *ctx)
 	__u64 addrlen = ctx->args[2];
 
 	/* addrlen comes from the user and could be anything: the copy might overrun addr. */
-	bpf_probe_read_user(&addr, addrlen, (void *)ctx->args[1]);
+	if (bpf_probe_read_user(&addr, addrlen, (void *)ctx->args[1]) < 0)
+		return 0;
 	bpf_printk("family %d", addr.sin6_family);
 	return 0;
 }

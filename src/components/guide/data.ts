@@ -6,7 +6,8 @@
 import { loadCatalog } from '../../site/data.ts';
 import { memberDeclaration } from '../../lib/btf/context-structs.ts';
 import { isKernelCopy } from '../../lib/generate/plan.ts';
-import { syscallArgRoles, syscallOf } from '../../lib/generate/syscall-roles.ts';
+import { syscallOf } from '../../lib/generate/syscall-roles.ts';
+import { decodeEvent } from '../../lib/printfmt/decode.ts';
 import type { ContextStruct, Event, Provenance } from '../../schemas/snapshot.ts';
 import { parseEventRef } from './frontmatter.ts';
 
@@ -92,8 +93,9 @@ export function stringCopyEventCount(kernelId?: string): number {
 }
 
 /**
- * Kernel copies (`__<argument>_val`) of a kernel's sys_enter_* events that copy a sized buffer rather than a
- * string (write's `buf`, which comes with `count`): `write.__buf_val`, sorted. They are byte arrays, not C strings.
+ * Kernel copies (`__<argument>_val`) of a kernel's sys_enter_* events that hold bytes, not a string: the ones the
+ * kernel's own print fmt does not print as a string (write's `__buf_val` goes through `__print_dynamic_array`,
+ * sethostname's `__name_val` through `__get_str`). `write.__buf_val`, sorted.
  */
 export function bufferCopies(kernelId?: string): string[] {
 	const kernel = guideKernel(kernelId);
@@ -102,10 +104,8 @@ export function bufferCopies(kernelId?: string): string[] {
 		.filter((e) => e.kernels.includes(kernel.id) && e.category === 'syscalls' && e.name.startsWith('sys_enter_'))
 		.map((e) => catalog.event(kernel.id, e.category, e.name)!)
 		.flatMap((event) => {
-			const roles = syscallArgRoles(event);
-			return event.format.fields
-				.filter((f) => isKernelCopy(event, f) && roles.get(/^__(\w+)_val$/.exec(f.name)?.[1] ?? '')?.kind === 'in-buffer')
-				.map((f) => `${syscallOf(event)}.${f.name}`);
+			const { decoders } = decodeEvent(event.format);
+			return event.format.fields.filter((f) => isKernelCopy(event, f) && decoders.get(f.name)?.kind !== 'string').map((f) => `${syscallOf(event)}.${f.name}`);
 		})
 		.sort();
 }
