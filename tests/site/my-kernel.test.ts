@@ -137,7 +137,7 @@ describe('the my-kernel page, this machine’s kernel', () => {
 		const mine = eventPage.locator('.kp-options a.kp-mine');
 		await expect(mine.locator('.kp-rel').textContent()).resolves.toBe(release);
 		await mine.click();
-		await eventPage.waitForURL(/my-kernel\/event\/\?e=syscalls%3Asys_enter_connect/);
+		await eventPage.waitForURL(/my-kernel\/event\/\?e=syscalls%3Asys_enter_connect/, { waitUntil: 'domcontentloaded' });
 		const page = eventPage as Tracked;
 		await page.waitForSelector('atlas-event[data-ready]');
 		await expect(page.locator('h1').textContent()).resolves.toBe('syscalls:sys_enter_connect');

@@ -243,11 +243,11 @@ export function readingTests(site: () => Site): void {
 			const oldest = (JSON.parse(readFileSync(join(site().siteDir, 'data', 'events.json'), 'utf8')) as { kernels: { id: string }[] }).kernels[0]!.id;
 			const page = await open(ctx, `events/syscalls/sys_enter_connect/?kernel=${oldest}&context=portable`);
 			await page.locator('[data-lang-switch="en"]').click();
-			await page.waitForURL(/\/en\/events\/syscalls\/sys_enter_connect\//);
+			await page.waitForURL(/\/en\/events\/syscalls\/sys_enter_connect\//, { waitUntil: 'domcontentloaded' });
 			expect(new URL(page.url()).search).toBe(`?kernel=${oldest}&context=portable`);
 			await page.goto(`${site().server.url}en/events/?q=connect`);
 			await page.locator('[data-lang-switch="zh"]').click();
-			await page.waitForURL(/\/atlas\/events\/\?q=connect$/);
+			await page.waitForURL(/\/atlas\/events\/\?q=connect$/, { waitUntil: 'domcontentloaded' });
 
 			// Picking a kernel on one event page opens the next on it.
 			await page.goto(`${site().server.url}events/sched/sched_switch/`);
@@ -331,7 +331,7 @@ export function readingTests(site: () => Site): void {
 			await page.waitForFunction(() => document.querySelector('.guide-toc a[aria-current]')?.getAttribute('href') === '#step-5');
 			await expect(page.locator('.guide-pager a[rel="next"]').getAttribute('href')).resolves.toMatch(/\/en\/guides\/find-events\/$/);
 			await page.locator('.guide-pager a[rel="next"]').click();
-			await page.waitForURL(/find-events/);
+			await page.waitForURL(/find-events/, { waitUntil: 'domcontentloaded' });
 			await expect(page.locator('.guide-pager a[rel="prev"]').getAttribute('href')).resolves.toMatch(/\/en\/guides\/trace-connect\/$/);
 
 			await page.goto(`${site().server.url}en/events/syscalls/sys_enter_connect/`);

@@ -174,7 +174,7 @@ describe('the site in Chromium', () => {
 		expect(drawn.length).toBeGreaterThan(10);
 		expect(drawn.length).toBeLessThan(pageSize);
 		await still.locator('.no-js-categories a').click();
-		await still.waitForURL(/\/kernels\/[^/]+\/#categories$/);
+		await still.waitForURL(/\/kernels\/[^/]+\/#categories$/, { waitUntil: 'domcontentloaded' });
 		expect(await still.locator('.categories details.category').count()).toBeGreaterThan(2);
 		await still.close();
 
