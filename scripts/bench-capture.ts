@@ -28,7 +28,7 @@ export async function benchCapture(): Promise<void> {
 		console.log(`capture script under ${shell.name}: ${seconds.toFixed(1)} s, archive ${mb(statSync(run.archive).size)} (${events} format files)`);
 		if (shell.name !== 'dash') continue;
 		const importStarted = performance.now();
-		const contributed = readCaptureArchive(readFileSync(run.archive), run.archive);
+		const contributed = await readCaptureArchive(readFileSync(run.archive), run.archive);
 		const read = performance.now();
 		const snapshot = buildSnapshot(contributed.raw, { id: 'bench', source: contributedSource(contributed), method: 'capture-script' });
 		const built = performance.now();

@@ -8,8 +8,12 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { basename, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { Browser } from 'playwright-core';
+import { MY_KERNEL_HINT } from '../src/components/my-kernel/kernel-store.ts';
 import { runCaptureScript, shells } from '../tests/capture/capture-script.ts';
+import { featureRanges, nodeText, type SyntaxNode } from './lib/feature-code.ts';
 
 interface Options {
 	browser: Browser;
@@ -148,4 +152,91 @@ export async function benchMyKernel({ browser, url, gzipOf, debugPort, runs }: O
 	);
 	console.log(`  each: ${rounds.map((r) => `${s(r.total)} (worker ${s(r.worker)}, CPU ${s(r.cpu)}, load ${r.load.toFixed(1)})`).join(', ')}`);
 	console.log(`my-kernel on use: ${(onUse / 1024).toFixed(1)} kB gzip of JS (page module and worker); worker's peak JS heap: ${peak ? `${(peak / 1024 / 1024).toFixed(1)} MB` : 'not read'}`);
+}
+
+/** The feature's own modules (src/{components,site}/my-kernel/, src/**\/my-kernel*.ts): the names of the chunks built from them. */
+function myKernelModules(): Set<string> {
+	const src = new URL('../src/', import.meta.url).pathname;
+	const stems = (dir: string) => readdirSync(join(src, dir)).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).map((f) => f.replace(/\.ts$/, ''));
+	const own = readdirSync(src, { recursive: true, encoding: 'utf8' }).filter((p) => /(^|\/)my-kernel[^/]*\.ts$/.test(p) && !p.endsWith('.test.ts')).map((p) => basename(p, '.ts'));
+	return new Set([...stems('components/my-kernel'), ...stems('site/my-kernel'), ...own]);
+}
+
+interface ElsewhereOptions {
+	browser: Browser;
+	url: string;
+	/** The built file a served URL comes from, or null. */
+	fileOf(url: string): string | null;
+	/** Pages other than the my-kernel page, by label. */
+	pages: readonly (readonly [string, string])[];
+}
+
+/**
+ * What the my-kernel feature adds to other pages before interaction, for a reader who never imported
+ * a kernel: each page opened in a fresh profile, and in every script it loads, the code that reads
+ * the feature's localStorage hint, imports one of its chunks or uses its strings and URLs (named
+ * `myKernel*`), found by parsing the built script (scripts/lib/feature-code.ts); plus the page's
+ * `data-mine-*` attributes and links to the my-kernel page. Then the same page with a kernel stored:
+ * the JS it loads on top.
+ */
+export async function benchMyKernelElsewhere({ browser, url, fileOf, pages }: ElsewhereOptions): Promise<void> {
+	const modules = myKernelModules();
+	const chunkOf = (name: string) => /(?:^|\/)([\w-]+?)[.-][\w-]{8}\.js$/.exec(name)?.[1];
+	const isFeatureChunk = (name: string) => {
+		const stem = chunkOf(name);
+		return stem !== undefined && modules.has(stem);
+	};
+	const picks = (node: SyntaxNode) => {
+		const text = nodeText(node);
+		if (text === null) return false;
+		if (node.type === 'Identifier') return /^myKernel/.test(text);
+		return text.includes(MY_KERNEL_HINT) || isFeatureChunk(text);
+	};
+	const gzipBytes = (data: string | Uint8Array) => gzipSync(data, { level: 9 }).length;
+	const loads = async (path: string, hint: boolean) => {
+		const context = await browser.newContext();
+		if (hint) await context.addInitScript(([key]) => localStorage.setItem(key!, JSON.stringify({ release: '6.1.0-bench', arch: 'x86_64' })), [MY_KERNEL_HINT]);
+		const page = await context.newPage();
+		const scripts = new Set<string>();
+		page.on('response', (r) => {
+			if (r.request().resourceType() === 'script' || /\.js$/.test(r.url())) scripts.add(r.url());
+		});
+		await page.goto(url + path, { waitUntil: 'networkidle' });
+		await context.close();
+		return scripts;
+	};
+	const lines: string[] = [];
+	let featureChunks = 0;
+	for (const [label, path] of pages) {
+		const scripts = await loads(path, false);
+		let bytes = 0;
+		let gzip = 0;
+		let units = 0;
+		for (const script of scripts) {
+			const file = fileOf(script);
+			if (!file) continue;
+			if (isFeatureChunk(script)) featureChunks++;
+			const code = readFileSync(file, 'utf8');
+			const ranges = featureRanges(code, picks);
+			if (ranges.length === 0) continue;
+			units += ranges.length;
+			bytes += ranges.reduce((sum, [start, end]) => sum + Buffer.byteLength(code.slice(start, end)), 0);
+			// What gzip sends for it: the script against the script without those units.
+			let without = '';
+			let at = 0;
+			for (const [start, end] of ranges) {
+				without += code.slice(at, start);
+				at = end;
+			}
+			gzip += gzipBytes(code) - gzipBytes(without + code.slice(at));
+		}
+		const htmlFile = fileOf(url + path);
+		const html = htmlFile ? readFileSync(htmlFile, 'utf8') : '';
+		const markup = [...html.matchAll(/ data-mine[\w-]*="[^"]*"|<a [^>]*href="[^"]*\/my-kernel\/[^"]*"[^>]*>.*?<\/a>/g)].reduce((sum, m) => sum + Buffer.byteLength(m[0]), 0);
+		const withKernel = [...(await loads(path, true))].filter((s) => !scripts.has(s));
+		const extra = withKernel.reduce((sum, s) => sum + (fileOf(s) ? gzipBytes(readFileSync(fileOf(s)!)) : 0), 0);
+		lines.push(`${label} ${bytes} B of JS in ${units} place${units === 1 ? '' : 's'} (${gzip} B gzip), ${markup} B of HTML; with a kernel stored +${(extra / 1024).toFixed(1)} kB gzip of JS`);
+	}
+	console.log(`my-kernel on other pages before interaction (no kernel stored; parsed from the built scripts): ${lines.join(' · ')}`);
+	console.log(`  the feature's own chunks (${[...modules].sort().join(', ')}) among the scripts those pages load: ${featureChunks}`);
 }

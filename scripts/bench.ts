@@ -6,7 +6,8 @@
  *               and what one more kernel adds: the site built again without the newest kernel
  *               (and without the guides, which name every kernel; their pages are taken out of
  *               the full figure too), the difference projected to PLANNED_KERNELS kernels
- *   weight      what home, an event page and the my-kernel page transfer before any interaction (HTML + CSS + JS, gzip)
+ *   weight      what home, an event page and the my-kernel page transfer before any interaction (HTML + CSS + JS, gzip);
+ *               what the my-kernel feature adds to the other pages (its code found in their built scripts)
  *   island      the JS an event page loads on first interaction (generator, shiki, grammars), gzip
  *   options     option change → regenerated, highlighted code in the page (ms)
  *   search      hit rate of the search table (src/site/search-queries.ts) over data/ and content/;
@@ -18,7 +19,7 @@
  *
  * Options: --dist DIR measures an existing build of data/ instead of building; --base /sub/ serves
  * it under a sub-path; --no-growth skips the second build; --capture-only measures only the capture script;
- * --my-kernel-only [--runs N] only the my-kernel import (N imports, default 5: the machine is shared).
+ * --my-kernel-only [--runs N] only the my-kernel figures (N imports, default 5: the machine is shared).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
@@ -41,7 +42,7 @@ import { listVerifiedKernels, readVerifyResult, writeVerifyResult } from '../src
 import { BUDGET, count, HOST_LIMITS, hostViolations, measureDist, measureFiles, PLANNED_KERNELS, size } from './lib/host-limits.ts';
 import { serveStatic } from '../tests/site/serve.ts';
 import { benchCapture } from './bench-capture.ts';
-import { benchMyKernel } from './bench-my-kernel.ts';
+import { benchMyKernel, benchMyKernelElsewhere } from './bench-my-kernel.ts';
 import { callerPath, fail, parseCommandLine } from './lib/cli.ts';
 
 const HELP = `Usage: npm run bench [-- --dist DIR] [--base /sub/] [--no-growth] [--capture-only] [--my-kernel-only [--runs N]]
@@ -88,18 +89,32 @@ if (!dist) {
 }
 if (!existsSync(join(dist, 'index.html'))) fail('bench', `--dist ${dist} has no index.html: pass the output folder of astro build`);
 
-/** gzip size of a file the server sent, read from the build (the server compresses on the fly). */
-const gzipOf = (url: string) => {
+/** The built file the server sent for a URL, or null. */
+const fileOf = (url: string) => {
 	const path = decodeURIComponent(new URL(url).pathname).slice(values.base!.length);
 	const file = join(dist!, path.endsWith('/') || path === '' ? `${path}index.html` : path);
-	return existsSync(file) ? gzipSync(readFileSync(file), { level: 9 }).length : 0;
+	return existsSync(file) ? file : null;
 };
+/** gzip size of a file the server sent, read from the build (the server compresses on the fly). */
+const gzipOf = (url: string) => {
+	const file = fileOf(url);
+	return file ? gzipSync(readFileSync(file), { level: 9 }).length : 0;
+};
+/** Pages other than the my-kernel page, for what that feature adds to them. */
+const OTHER_PAGES = [
+	['home', ''],
+	['explorer', 'en/events/'],
+	['event page', EVENT_PAGE],
+	['guide', 'guides/trace-connect/'],
+	['kernel page', `kernels/${loadCatalog().kernels.at(-1)!.id}/`],
+] as const;
 
 const runs = Number(values.runs);
 if (!Number.isInteger(runs) || runs < 1) fail('bench', `--runs ${JSON.stringify(values.runs)} is not a positive whole number`);
 if (values['my-kernel-only']) {
 	const server = await serveStatic(dist, values.base);
 	const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, `--remote-debugging-port=${LIGHTHOUSE_PORT}`] });
+	await benchMyKernelElsewhere({ browser, url: server.url, fileOf, pages: OTHER_PAGES });
 	await benchMyKernel({ browser, url: server.url, gzipOf, debugPort: LIGHTHOUSE_PORT, runs });
 	await browser.close();
 	await server.close();
@@ -181,6 +196,7 @@ for (const [label, path] of [
 	console.log(`weight, ${label}: ${kb(w.html! + w.css! + w.js!)} gzip before interaction (HTML ${kb(w.html!)}, CSS ${kb(w.css!)}, JS ${kb(w.js!)})`);
 	await page.close();
 }
+await benchMyKernelElsewhere({ browser, url: server.url, fileOf, pages: OTHER_PAGES });
 
 // The island: what the page fetches as the reader nears step 4 (the runtime draws the form and the
 // files the page leaves out), then the option-change latency once warm.

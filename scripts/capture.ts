@@ -160,7 +160,7 @@ function readArchiveFile(file: string): Uint8Array {
 
 /** Builds the snapshot from the source (filling the raw directory in `workDir` unless it is an archive) and writes it into `dataDir`. */
 async function captureInto(workDir: string | null, dataDir: string, args: CaptureRequest): Promise<Snapshot> {
-	const snapshot = args.archive !== undefined ? snapshotOfArchive(args.archive, args.id) : await snapshotOfKernel(workDir as string, args);
+	const snapshot = args.archive !== undefined ? await snapshotOfArchive(args.archive, args.id) : await snapshotOfKernel(workDir as string, args);
 	await checkpoint();
 	// Writing merges into the shared pools: read every stored kernel first, so damaged data stops us before any file changes.
 	const stored = listKernelIds(dataDir).map((id) => readSnapshot(dataDir, id).provenance);
@@ -173,7 +173,7 @@ async function captureInto(workDir: string | null, dataDir: string, args: Captur
 	return snapshot;
 }
 
-function snapshotOfArchive(file: string, id: string | undefined): Snapshot {
+async function snapshotOfArchive(file: string, id: string | undefined): Promise<Snapshot> {
 	log(`reading the capture archive ${file}`);
 	return snapshotFromArchive(readArchiveFile(file), file, id ? { id } : {});
 }

@@ -29,9 +29,9 @@ if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(seed)) {
 const real = realBtf();
 const base = parseBtf(real.base, 'base.btf');
 const reports: FuzzReport[] = [
-	fuzz(formatParserTarget(realFormatTexts()), { runs, seed, timeBoundMs: 1_000 }),
-	fuzz(btfReaderTarget([real.base]), { runs, seed, timeBoundMs: 1_000 }),
-	fuzz(btfReaderTarget([real.module], base), { runs, seed, timeBoundMs: 1_000 }),
+	await fuzz(formatParserTarget(realFormatTexts()), { runs, seed, timeBoundMs: 1_000 }),
+	await fuzz(btfReaderTarget([real.base]), { runs, seed, timeBoundMs: 1_000 }),
+	await fuzz(btfReaderTarget([real.module], base), { runs, seed, timeBoundMs: 1_000 }),
 ];
 console.log(`Fuzzing (seed ${seed})\n\n| target | inputs | read | refused cleanly | other errors or slow | slowest |\n| --- | --- | --- | --- | --- | --- |`);
 for (const r of reports) console.log(`| ${r.target} | ${r.runs} | ${r.accepted} | ${r.refused} | ${r.failures.length} | ${r.slowestMs.toFixed(1)} ms |`);

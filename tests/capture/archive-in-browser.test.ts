@@ -34,7 +34,7 @@ describe('archive → snapshot in a Chromium Web Worker', () => {
 	it('makes the same snapshot as Node from an archive with module BTF', async () => {
 		const answer = await snapshotInChromium(browser, bundle, archive, 'atlas-fixture.tar.gz', '2026-01-01');
 		if (!answer.ok) throw new Error(answer.message);
-		const inNode = snapshotFromArchive(archive, 'atlas-fixture.tar.gz', { id: 'in-browser', capturedOn: '2026-01-01' });
+		const inNode = await snapshotFromArchive(archive, 'atlas-fixture.tar.gz', { id: 'in-browser', capturedOn: '2026-01-01' });
 		expect(answer.snapshot).toEqual(JSON.parse(JSON.stringify(inNode)));
 		expect(answer.snapshot.events.find((e) => e.name === 'xfs_group_get')?.origin).toEqual({ kind: 'module', module: 'xfs' });
 	});
@@ -43,7 +43,7 @@ describe('archive → snapshot in a Chromium Web Worker', () => {
 		const truncated = archive.slice(0, archive.length >> 1);
 		const answer = await snapshotInChromium(browser, bundle, truncated, 'half.tar.gz', '2026-01-01');
 		expect(answer.ok).toBe(false);
-		expect(() => snapshotFromArchive(truncated, 'half.tar.gz')).toThrow(answer.ok ? 'no message' : answer.message);
+		await expect(snapshotFromArchive(truncated, 'half.tar.gz')).rejects.toThrow(answer.ok ? 'no message' : answer.message);
 		expect(answer.ok ? '' : answer.message).toMatch(/^half\.tar\.gz: is damaged or truncated/);
 	});
 });

@@ -18,11 +18,11 @@ export async function bundleArchiveWorker(): Promise<string> {
 	const result = await build({
 		stdin: {
 			contents: `import { snapshotFromArchive } from ${JSON.stringify(entry)};
-self.onmessage = (message) => {
+self.onmessage = async (message) => {
 	const { bytes, name, capturedOn } = message.data;
 	const started = performance.now();
 	try {
-		const snapshot = snapshotFromArchive(bytes, name, { id: 'in-browser', capturedOn });
+		const snapshot = await snapshotFromArchive(bytes, name, { id: 'in-browser', capturedOn });
 		self.postMessage({ ok: true, snapshot, ms: performance.now() - started });
 	} catch (error) {
 		self.postMessage({ ok: false, message: error.message, ms: performance.now() - started });

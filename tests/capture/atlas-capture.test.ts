@@ -23,7 +23,7 @@ const members = (archive: string) => readTar(gunzipSync(readFileSync(archive))).
 const text = (bytes: Uint8Array | undefined) => (bytes === undefined ? undefined : new TextDecoder().decode(bytes));
 
 describe.each(shells())('atlas-capture.sh under $name', (shell) => {
-	it('captures a tree with module BTF: the archive reads back as the same snapshot as a capture directory', () => {
+	it('captures a tree with module BTF: the archive reads back as the same snapshot as a capture directory', async () => {
 		const { root } = makeFixtureRoot();
 		const run = runCaptureScript(shell, [root]);
 		expect(run.result.status, run.result.stderr).toBe(0);
@@ -42,7 +42,7 @@ describe.each(shells())('atlas-capture.sh under $name', (shell) => {
 		expect(kallsyms.every((l) => /^0 \w (__event_|str__)\S+ \[\w+\]$/.test(l))).toBe(true);
 		expect([...files.keys()].filter((p) => p.startsWith('btf/')).sort()).toEqual(['btf/vmlinux', 'btf/xfs']);
 
-		const contributed = readCaptureArchive(readFileSync(archive), archive);
+		const contributed = await readCaptureArchive(readFileSync(archive), archive);
 		expect(contributed.traceSource).toBe('tracefs');
 		expect(contributed.os?.name).toBe(/^NAME="?([^"\n]+)"?$/m.exec(readFileSync('/etc/os-release', 'utf8'))?.[1]);
 		expect(contributed.raw.modulesLoaded).toEqual(['xfs']);
@@ -54,12 +54,12 @@ describe.each(shells())('atlas-capture.sh under $name', (shell) => {
 		expect(xfs.context.match !== 'none' && xfs.context.struct.btf).toBe('xfs');
 	});
 
-	it('captures a kernel without BTF: format files only', () => {
+	it('captures a kernel without BTF: format files only', async () => {
 		const { root } = makeFixtureRoot({ btf: false });
 		const run = runCaptureScript(shell, [root]);
 		expect(run.result.status, run.result.stderr).toBe(0);
 		expect(run.result.stdout).toMatch(/no BTF .* format files only/);
-		const contributed = readCaptureArchive(readFileSync(run.archive!), run.archive!);
+		const contributed = await readCaptureArchive(readFileSync(run.archive!), run.archive!);
 		expect(contributed.raw.btf).toBeNull();
 		const snapshot = buildSnapshot(contributed.raw, info);
 		expect(snapshot.provenance.btf).toBe(false);
@@ -67,17 +67,17 @@ describe.each(shells())('atlas-capture.sh under $name', (shell) => {
 		expect(snapshot.events.every((e) => e.context.match === 'none')).toBe(true);
 	});
 
-	it('finds the events under debugfs on a kernel without tracefs, and says so', () => {
+	it('finds the events under debugfs on a kernel without tracefs, and says so', async () => {
 		const { root } = makeFixtureRoot({ debugfsOnly: true });
 		const run = runCaptureScript(shell, [root]);
 		expect(run.result.status, run.result.stderr).toBe(0);
 		expect(run.result.stdout).toContain(`reading trace events from ${root}/sys/kernel/debug/tracing (debugfs)`);
-		const contributed = readCaptureArchive(readFileSync(run.archive!), run.archive!);
+		const contributed = await readCaptureArchive(readFileSync(run.archive!), run.archive!);
 		expect(contributed.traceSource).toBe('debugfs');
 		expect(contributed.raw.events.map((e) => `${e.category}:${e.name}`).sort()).toEqual(FIXTURE_EVENTS);
 	});
 
-	it('keeps hostile event names inside their quoted paths; the import then names the bad line', () => {
+	it('keeps hostile event names inside their quoted paths; the import then names the bad line', async () => {
 		const { root, tracing } = makeFixtureRoot();
 		const hostile = ['evil"quote', "it's", 'new\nline', '-rf', '$(touch PWNED)', '`touch PWNED`', '*', 'back\\slash', ' space'];
 		for (const name of hostile) {
@@ -94,18 +94,18 @@ describe.each(shells())('atlas-capture.sh under $name', (shell) => {
 		expect(isEmptyDir(run.tmp)).toBe(true);
 		const files = members(run.archive!);
 		for (const name of hostile) expect(text(files.get(`events/sched/${name}/format`)), name).toContain('name: sched_switch');
-		expect(() => readCaptureArchive(readFileSync(run.archive!), run.archive!)).toThrow(RawCaptureError);
-		expect(() => readCaptureArchive(readFileSync(run.archive!), run.archive!)).toThrow(/available_events:\d+: expected "<category>:<name>" .* but found "sched:evil\\"quote"/);
+		await expect(readCaptureArchive(readFileSync(run.archive!), run.archive!)).rejects.toThrow(RawCaptureError);
+		await expect(readCaptureArchive(readFileSync(run.archive!), run.archive!)).rejects.toThrow(/available_events:\d+: expected "<category>:<name>" .* but found "sched:evil\\"quote"/);
 	});
 
-	it('names the archive after uname -r with anything but [A-Za-z0-9._+-] replaced; the import refuses such a release', () => {
+	it('names the archive after uname -r with anything but [A-Za-z0-9._+-] replaced; the import refuses such a release', async () => {
 		const release = `6.1.0-evil/../x y'$(id)\``;
 		const { root } = makeFixtureRoot({ release });
 		const run = runCaptureScript(shell, [root]);
 		expect(run.result.status, run.result.stderr).toBe(0);
 		expect(run.left).toEqual(['atlas-6.1.0-evil_.._x_y___id__.tar.gz']);
 		expect(text(members(run.archive!).get('uname-r'))).toBe(`${release}\n`);
-		expect(() => readCaptureArchive(readFileSync(run.archive!), run.archive!)).toThrow(/uname-r: ".*" is not a kernel release we can store/);
+		await expect(readCaptureArchive(readFileSync(run.archive!), run.archive!)).rejects.toThrow(/uname-r: ".*" is not a kernel release we can store/);
 	});
 
 	it('refuses a tree without tracefs, and leaves nothing behind', () => {

@@ -102,7 +102,7 @@ describe('npm run capture -- --archive', () => {
 
 		it('a truncated archive, one with a flipped byte, and one cut inside its gzip trailer', () => {
 			const bytes = readFileSync(good);
-			refuses(variant('half.tar.gz', bytes.subarray(0, bytes.length >> 1)), /is damaged or truncated \(gzip: unexpected EOF\).*sudo sh atlas-capture\.sh/);
+			refuses(variant('half.tar.gz', bytes.subarray(0, bytes.length >> 1)), /is damaged or truncated \(it does not unpack as gzip, or its checksum does not match what it unpacks to\).*sudo sh atlas-capture\.sh/);
 			refuses(variant('trailer.tar.gz', bytes.subarray(0, bytes.length - 3)), /is damaged or truncated/);
 			const flipped = bytes.slice();
 			flipped[bytes.length >> 1] = (flipped[bytes.length >> 1] as number) ^ 0xff;
@@ -148,13 +148,13 @@ describe('npm run capture -- --archive', () => {
 });
 
 describe('readCaptureArchive', () => {
-	it('refuses an archive over the limit before unpacking it, naming it', () => {
-		expect(() => readCaptureArchive(new Uint8Array(ARCHIVE_LIMITS.compressedBytes + 1), 'big.tar.gz')).toThrow(ArchiveError);
-		expect(() => readCaptureArchive(new Uint8Array(), 'empty.tar.gz')).toThrow('empty.tar.gz: is empty');
+	it('refuses an archive over the limit before unpacking it, naming it', async () => {
+		await expect(readCaptureArchive(new Uint8Array(ARCHIVE_LIMITS.compressedBytes + 1), 'big.tar.gz')).rejects.toThrow(ArchiveError);
+		await expect(readCaptureArchive(new Uint8Array(), 'empty.tar.gz')).rejects.toThrow('empty.tar.gz: is empty');
 	});
 
-	it('reads an archive that was gunzipped on the way (a plain tar)', () => {
+	it('reads an archive that was gunzipped on the way (a plain tar)', async () => {
 		const plain = new Uint8Array(spawnSync('gzip', ['-dc', good]).stdout);
-		expect(readCaptureArchive(plain, 'plain.tar').raw.events).toEqual(readCaptureArchive(readFileSync(good), good).raw.events);
+		expect((await readCaptureArchive(plain, 'plain.tar')).raw.events).toEqual((await readCaptureArchive(readFileSync(good), good)).raw.events);
 	});
 });

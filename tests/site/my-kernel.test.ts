@@ -96,7 +96,7 @@ describe('the my-kernel page, this machine’s kernel', () => {
 		await expect(page.locator('pre.cmd .copy-cmd').count()).resolves.toBe(1);
 		await pick(page, archive);
 		await expect(page.locator('.mk-release').textContent()).resolves.toBe(release);
-		const inNode = snapshotFromArchive(readFileSync(archive), 'archive');
+		const inNode = await snapshotFromArchive(readFileSync(archive), 'archive');
 		const builtin = inNode.events.filter((e) => e.origin.kind === 'builtin').length;
 		const t = strings('zh');
 		await expect(page.locator('.mk-event-count').textContent()).resolves.toBe(`${num(inNode.events.length)} (${t.originBuiltin} ${num(builtin)} · ${t.originModule} ${num(inNode.events.length - builtin)})`);

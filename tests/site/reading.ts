@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { listVerifiedKernels, readVerifyResult } from '../../src/data/verify.ts';
 import { LANGS, strings, type Lang } from '../../src/site/i18n.ts';
 import { SEARCH_CASES } from '../../src/site/search-queries.ts';
+import { readGuideDocs } from './guide-docs.ts';
 import { brokenPhrases, buttonsOverText, linesStartingWith, sidewaysOverflow } from './page-checks.ts';
 import type { StaticServer } from './serve.ts';
 
@@ -94,6 +95,58 @@ export function readingTests(site: () => Site): void {
 				await ctx.close();
 			}
 			expect(problems).toEqual([]);
+		});
+
+		it.each(WIDTHS)("lists every guide of the reader's language on the home page as a card with its title and link at %i px", async (width) => {
+			const ctx = await context(width);
+			const base = new URL(site().server.url).pathname;
+			for (const lang of LANGS) {
+				const guides = readGuideDocs().filter((g) => g.lang === lang);
+				expect(guides.length).toBeGreaterThanOrEqual(4);
+				const page = await open(ctx, prefix(lang));
+				const cards = await page.locator('.guide-cards > li').evaluateAll((items) =>
+					items.map((li) => {
+						const a = li.querySelector('a');
+						const box = (el: Element | null) => {
+							const r = el?.getBoundingClientRect();
+							return r ? { left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width } : null;
+						};
+						const link = a ? getComputedStyle(a) : null;
+						return {
+							href: a ? new URL(a.href).pathname : null,
+							// The title as the reader sees it: no-break spaces keep phrases together.
+							title: (a?.querySelector('strong')?.textContent ?? '').replaceAll('\u00a0', ' '),
+							bullet: getComputedStyle(li).display === 'list-item' && getComputedStyle(li).listStyleType !== 'none',
+							item: box(li),
+							link: box(a),
+							border: link ? parseFloat(link.borderTopWidth) : 0,
+							padding: link ? parseFloat(link.paddingLeft) : 0,
+						};
+					}),
+				);
+				expect(cards.map((c) => [c.title, c.href])).toEqual(guides.map((g) => [g.title, `${base}${prefix(lang)}guides/${g.slug}/`]));
+				for (const c of cards) {
+					// A card, not a bullet: the whole bordered, padded box is the link, inside the screen.
+					expect(c.bullet, c.title).toBe(false);
+					expect(c.border, c.title).toBeGreaterThan(0);
+					expect(c.padding, c.title).toBeGreaterThanOrEqual(8);
+					expect(c.link!.width, c.title).toBeGreaterThanOrEqual(c.item!.width - 1);
+					expect(c.link!.left >= 0 && c.link!.right <= width, c.title).toBe(true);
+				}
+				// A grid: one column on a phone, several side by side on a desktop, no card over another.
+				const columns = new Set(cards.map((c) => Math.round(c.item!.left))).size;
+				if (width < 600) expect(columns).toBe(1);
+				else expect(columns).toBeGreaterThanOrEqual(2);
+				const overlapping = cards.flatMap((a, i) => cards.slice(i + 1).filter((b) => a.item!.left < b.item!.right - 1 && b.item!.left < a.item!.right - 1 && a.item!.top < b.item!.bottom - 1 && b.item!.top < a.item!.bottom - 1).map((b) => `${a.title} / ${b.title}`));
+				expect(overlapping).toEqual([]);
+				expect(await sidewaysOverflow(page)).toEqual([]);
+				// A card leads to its guide.
+				await page.locator('.guide-cards a').last().click();
+				await page.waitForURL(`**${base}${prefix(lang)}guides/${guides.at(-1)!.slug}/`);
+				await expect(page.locator('h1').textContent().then((t) => t?.replaceAll('\u00a0', ' '))).resolves.toBe(guides.at(-1)!.title);
+				await page.close();
+			}
+			await ctx.close();
 		});
 
 		it('shows the field table as cards on a phone: its box does not scroll sideways, long value tables start collapsed', async () => {

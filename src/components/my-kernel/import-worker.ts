@@ -23,7 +23,7 @@ let snapshot: Snapshot | undefined;
 
 self.onmessage = async (message: MessageEvent<ToWorker>) => {
 	if ('bytes' in message.data) {
-		const result = importArchive(message.data.bytes, message.data.name);
+		const result = await importArchive(message.data.bytes, message.data.name);
 		if (result.ok) snapshot = result.snapshot;
 		answer(result.ok ? { ok: true, provenance: result.snapshot.provenance, ms: result.ms } : result);
 		return;

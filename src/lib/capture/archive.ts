@@ -14,7 +14,6 @@
  * Limits keep a wrong or hostile file from taking the reader's memory: see ARCHIVE_LIMITS and
  * tar.ts for paths and members.
  */
-import { Gunzip } from 'fflate';
 import { eventOriginsFromKallsyms, formatEventOrigins } from './origins.ts';
 import { parseRawCapture, RAW_FILES, RawCaptureError, type RawCapture } from './raw.ts';
 import { readTar, TarError } from './tar.ts';
@@ -72,53 +71,49 @@ export interface ContributedCapture {
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
-/** gunzip with an output limit and the CRC-32 and length checks gzip's trailer allows (fflate skips them). */
-function gunzip(bytes: Uint8Array, archive: string): Uint8Array {
+/**
+ * gunzip with DecompressionStream (browsers and Node alike; its zlib checks gzip's CRC-32 and length
+ * trailer) and an output limit. The input goes in piece by piece, each write waiting for the output
+ * to be read: what one piece unpacks to (deflate's ratio is at most ~1,000) is all a gzip bomb can
+ * pile up before the limit stops it.
+ */
+async function gunzip(bytes: Uint8Array, archive: string): Promise<Uint8Array> {
+	const stream = new DecompressionStream('gzip');
+	const writer = stream.writable.getWriter();
+	const reader = stream.readable.getReader();
+	const piece = 16 * 1024;
+	const feeding = (async () => {
+		// A file's or a message's bytes: never a SharedArrayBuffer's, which the stream would refuse.
+		const input = bytes as Uint8Array<ArrayBuffer>;
+		for (let at = 0; at < input.length; at += piece) await writer.write(input.subarray(at, at + piece));
+		await writer.close();
+	})();
+	// A failure shows on the reading side too; this only keeps the writer's copy of it from going unhandled.
+	feeding.catch(() => {});
 	const chunks: Uint8Array[] = [];
 	let total = 0;
-	const inflater = new Gunzip((chunk) => {
-		total += chunk.length;
-		if (total > ARCHIVE_LIMITS.uncompressedBytes) {
-			throw new ArchiveError(archive, `unpacks to more than ${mb(ARCHIVE_LIMITS.uncompressedBytes)}; a capture is far smaller, so this is not one — ${MAKE_AGAIN}`, 'too-big');
-		}
-		chunks.push(chunk);
-	});
 	try {
-		// fflate inflates a whole pushed chunk before handing it over: small chunks keep a gzip bomb's
-		// output to ~1000 × 64 kB at a time before the limit above can stop it.
-		const step = 64 * 1024;
-		for (let i = 0; i < bytes.length; i += step) inflater.push(bytes.subarray(i, i + step), i + step >= bytes.length);
+		for (let next = await reader.read(); !next.done; next = await reader.read()) {
+			total += next.value.length;
+			if (total > ARCHIVE_LIMITS.uncompressedBytes) {
+				await reader.cancel();
+				throw new ArchiveError(archive, `unpacks to more than ${mb(ARCHIVE_LIMITS.uncompressedBytes)}; a capture is far smaller, so this is not one — ${MAKE_AGAIN}`, 'too-big');
+			}
+			chunks.push(next.value);
+		}
+		await feeding;
 	} catch (error) {
 		if (error instanceof ArchiveError) throw error;
-		throw new ArchiveError(archive, `is damaged or truncated (gzip: ${(error as Error).message}) — ${MAKE_AGAIN}`, 'damaged');
+		// Browsers and Node word zlib's errors differently: the message stays the same everywhere.
+		throw new ArchiveError(archive, `is damaged or truncated (it does not unpack as gzip, or its checksum does not match what it unpacks to) — ${MAKE_AGAIN}`, 'damaged');
 	}
 	const tar = new Uint8Array(total);
 	let at = 0;
-	for (const c of chunks) {
-		tar.set(c, at);
-		at += c.length;
-	}
-	const trailer = new DataView(bytes.buffer, bytes.byteOffset + bytes.length - 8, 8);
-	if (trailer.getUint32(0, true) !== crc32(tar) || trailer.getUint32(4, true) !== total % 2 ** 32) {
-		throw new ArchiveError(archive, `is damaged or truncated (its gzip checksum does not match what it unpacks to) — ${MAKE_AGAIN}`, 'damaged');
+	for (const chunk of chunks) {
+		tar.set(chunk, at);
+		at += chunk.length;
 	}
 	return tar;
-}
-
-let crcTable: Uint32Array | undefined;
-function crc32(data: Uint8Array): number {
-	if (!crcTable) {
-		crcTable = new Uint32Array(256);
-		for (let n = 0; n < 256; n++) {
-			let c = n;
-			for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-			crcTable[n] = c >>> 0;
-		}
-	}
-	const table = crcTable;
-	let crc = 0xffffffff;
-	for (let i = 0; i < data.length; i++) crc = (table[(crc ^ (data[i] as number)) & 0xff] as number) ^ (crc >>> 8);
-	return (crc ^ 0xffffffff) >>> 0;
 }
 
 /** os-release's KEY=value lines (values optionally quoted, with shell backslash escapes). */
@@ -151,16 +146,16 @@ function osReleaseOf(text: string | undefined): OsRelease | null {
 }
 
 /**
- * Reads a capture archive (`archive` names it in messages). Throws ArchiveError for a file that is
+ * Reads a capture archive (`archive` names it in messages). Rejects with ArchiveError for a file that is
  * not a usable capture, and RawCaptureError naming the member at fault for a malformed one.
  */
-export function readCaptureArchive(bytes: Uint8Array, archive: string): ContributedCapture {
+export async function readCaptureArchive(bytes: Uint8Array, archive: string): Promise<ContributedCapture> {
 	if (bytes.length > ARCHIVE_LIMITS.compressedBytes) {
 		throw new ArchiveError(archive, `is ${mb(bytes.length)}; a capture archive is a few MB (at most ${mb(ARCHIVE_LIMITS.compressedBytes)}), so this is not one — ${MAKE_AGAIN}`, 'too-big');
 	}
 	if (bytes.length === 0) throw new ArchiveError(archive, `is empty — ${MAKE_AGAIN}`, 'empty');
 	const gzipped = bytes.length >= 18 && bytes[0] === 0x1f && bytes[1] === 0x8b;
-	const tarBytes = gzipped ? gunzip(bytes, archive) : bytes;
+	const tarBytes = gzipped ? await gunzip(bytes, archive) : bytes;
 	let contents;
 	try {
 		contents = readTar(tarBytes);

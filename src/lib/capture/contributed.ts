@@ -41,11 +41,11 @@ export function duplicateProblem(stored: readonly Provenance[], candidate: Pick<
 }
 
 /**
- * Archive bytes → a validated snapshot (`archive` names the file in messages). Throws ArchiveError
+ * Archive bytes → a validated snapshot (`archive` names the file in messages). Rejects with ArchiveError
  * or RawCaptureError for an archive that cannot be used, like every capture's checks.
  */
-export function snapshotFromArchive(bytes: Uint8Array, archive: string, options: { id?: string; capturedOn?: string } = {}): Snapshot {
-	const capture = readCaptureArchive(bytes, archive);
+export async function snapshotFromArchive(bytes: Uint8Array, archive: string, options: { id?: string; capturedOn?: string } = {}): Promise<Snapshot> {
+	const capture = await readCaptureArchive(bytes, archive);
 	return buildSnapshot(capture.raw, {
 		id: options.id ?? contributedSnapshotId(capture, defaultSnapshotId(capture.raw, 'contributed')),
 		source: contributedSource(capture),

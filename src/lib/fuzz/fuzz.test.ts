@@ -13,7 +13,7 @@ describe('the fuzz harness', () => {
 		expect(bytes(3)).toEqual(bytes(3));
 	});
 
-	it('reports a reader that throws an unclean error or is slow, by run number', () => {
+	it('reports a reader that throws an unclean error or is slow, by run number', async () => {
 		const target: FuzzTarget<string> = {
 			name: 'picky',
 			seeds: ['abc'],
@@ -28,7 +28,7 @@ describe('the fuzz harness', () => {
 			},
 			isClean: (error) => error instanceof RangeError,
 		};
-		const report = fuzz(target, { runs: 500, seed: 1, timeBoundMs: 20 });
+		const report = await fuzz(target, { runs: 500, seed: 1, timeBoundMs: 20 });
 		expect(report.failures.some((f) => f.kind === 'error' && f.detail === 'TypeError: not handled')).toBe(true);
 		expect(report.failures.some((f) => f.kind === 'slow')).toBe(true);
 		expect(report.refused).toBeGreaterThan(0);

@@ -31,7 +31,7 @@ export interface FuzzTarget<T> {
 	seeds: readonly T[];
 	/** One mutation of an input (the harness applies one to a few in a row). */
 	mutate(input: T, random: Random, seeds: readonly T[]): T;
-	/** Reads the input the way the project does; may throw. */
+	/** Reads the input the way the project does; may throw or reject. */
 	read(input: T): unknown;
 	/** Whether an error is one of the reader's clean refusals (e.g. `instanceof FormatParseError`). */
 	isClean(error: unknown): boolean;
@@ -73,7 +73,7 @@ export function cpuMilliseconds(): number {
 }
 
 /** Runs `options.runs` mutated inputs through the target; never throws for what the target does. */
-export function fuzz<T>(target: FuzzTarget<T>, options: FuzzOptions): FuzzReport {
+export async function fuzz<T>(target: FuzzTarget<T>, options: FuzzOptions): Promise<FuzzReport> {
 	const random = seededRandom(options.seed);
 	const report: FuzzReport = { target: target.name, runs: options.runs, accepted: 0, refused: 0, failures: [], slowestMs: 0 };
 	for (let run = 0; run < options.runs; run++) {
@@ -82,7 +82,7 @@ export function fuzz<T>(target: FuzzTarget<T>, options: FuzzOptions): FuzzReport
 		const start = cpuMilliseconds();
 		let failure: Omit<FuzzFailure, 'milliseconds' | 'run'> | null = null;
 		try {
-			target.read(input);
+			await target.read(input);
 			report.accepted++;
 		} catch (error) {
 			if (target.isClean(error)) report.refused++;

@@ -14,10 +14,10 @@ export type ImportProblem = ArchiveProblem | 'malformed' | 'invalid';
 
 export type ImportResult = { ok: true; snapshot: Snapshot; ms: number } | { ok: false; problem: ImportProblem; detail: string; ms: number };
 
-export function importArchive(bytes: Uint8Array, fileName: string): ImportResult {
+export async function importArchive(bytes: Uint8Array, fileName: string): Promise<ImportResult> {
 	const started = performance.now();
 	try {
-		return { ok: true, snapshot: snapshotFromArchive(bytes, fileName), ms: performance.now() - started };
+		return { ok: true, snapshot: await snapshotFromArchive(bytes, fileName), ms: performance.now() - started };
 	} catch (error) {
 		const problem: ImportProblem = error instanceof ArchiveError ? error.problem : error instanceof RawCaptureError ? 'malformed' : 'invalid';
 		return { ok: false, problem, detail: error instanceof Error ? error.message : String(error), ms: performance.now() - started };
