@@ -18,6 +18,7 @@ describe('npm run verify: arguments', () => {
 			[['--kernel', '6.1-amd64x'], /^verify: no snapshot for kernel "6\.1-amd64x" in .*; captured kernels: .*6\.1-amd64/],
 			[['--kernel', '6.1-amd64', '--context', 'both-ways'], /^verify: --context is "both-ways"; use portable, vmlinux or both/],
 			[['--kernel', '6.1-amd64', '--frobnicate'], /^verify: Unknown option '--frobnicate'/],
+			[['--kernel', '6.1-arm64'], /^verify: cannot verify 6\.1-arm64: it is an aarch64 kernel, and the loaders the VM runs are built for this machine \(x64\)/],
 		] as const) {
 			const run = verify(...args);
 			expect(run.status, args.join(' ')).toBe(1);
