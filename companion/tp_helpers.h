@@ -182,20 +182,28 @@ struct tp_name {
 	const char *name;
 };
 
+/*
+ * Text a print fmt prints right before or after a field's names, chosen by the field's value (7.2's openat
+ * prints O_RDONLY| before O_CLOEXEC when the access mode bits are 0): a function of the generated header, or NULL.
+ */
+typedef const char *(*tp_affix)(unsigned long long value);
+
 /* name=NET_RX (3) as __print_symbolic shows it; a value the table does not name stays a number: name=1234. */
-static inline void tp_print_symbolic(const char *name, unsigned long long value, int is_signed, const struct tp_name *table, size_t count)
+static inline void tp_print_symbolic(const char *name, unsigned long long value, int is_signed, const struct tp_name *table, size_t count, tp_affix before, tp_affix after)
 {
 	size_t i;
 
 	for (i = 0; i < count; i++)
 		if (table[i].value == value)
 			break;
-	printf(" %s=", name);
+	printf(" %s=%s", name, before ? before(value) : "");
 	if (i < count)
-		printf("%s (", table[i].name);
+		printf("%s%s (", table[i].name, after ? after(value) : "");
 	printf(is_signed ? "%lld" : "%llu", value);
 	if (i < count)
 		putchar(')');
+	else if (after)
+		printf("%s", after(value));
 }
 
 /*
@@ -204,18 +212,18 @@ static inline void tp_print_symbolic(const char *name, unsigned long long value,
  * keep only `mask`'s bits and name a value of 0 (sched_switch's prev_state=R); the number in brackets is
  * always the whole value.
  */
-static inline void tp_print_flags(const char *name, unsigned long long value, const struct tp_name *table, size_t count, const char *delimiter, unsigned long long mask, const char *zero)
+static inline void tp_print_flags(const char *name, unsigned long long value, const struct tp_name *table, size_t count, const char *delimiter, unsigned long long mask, const char *zero, tp_affix before, tp_affix after)
 {
 	unsigned long long rest = value & mask;
 	const char *sep = "";
 	size_t i;
 
-	printf(" %s=", name);
+	printf(" %s=%s", name, before ? before(value) : "");
 	if (rest == 0) {
 		for (i = 0; i < count && !zero; i++)
 			if (table[i].value == 0)
 				zero = table[i].name;
-		printf("%s (0x%llx)", zero ? zero : "0", value);
+		printf("%s%s (0x%llx)", zero ? zero : "0", after ? after(value) : "", value);
 		return;
 	}
 	for (i = 0; i < count && rest; i++) {
@@ -229,7 +237,7 @@ static inline void tp_print_flags(const char *name, unsigned long long value, co
 	}
 	if (rest)
 		printf("%s0x%llx", sep, rest);
-	printf(" (0x%llx)", value);
+	printf("%s (0x%llx)", after ? after(value) : "", value);
 }
 
 /* A device number as the kernel keeps it inside trace events: major << 20 | minor. */

@@ -2,9 +2,12 @@
  * The my-kernel page's figures for `npm run bench`, as root (the capture script reads tracefs and
  * BTF): this machine's archive imported on the page — file → worker → IndexedDB, as a reader does
  * it — with the JS it loads on use and the worker's peak JS heap, read over the DevTools protocol
- * (Runtime.getHeapUsage on the worker's target, sampled while it works).
+ * (Runtime.getHeapUsage on the worker's target, sampled while it works). The machine is shared: each
+ * import is repeated `runs` times and printed with the median, the CPU time Chromium's processes
+ * spent on it (less bent by other load than the clock) and the load average.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import type { Browser } from 'playwright-core';
 import { runCaptureScript, shells } from '../tests/capture/capture-script.ts';
 
@@ -16,7 +19,49 @@ interface Options {
 	gzipOf(url: string): number;
 	/** Chromium's --remote-debugging-port. */
 	debugPort: number;
+	/** Imports to time, each in a fresh browser profile. */
+	runs: number;
 }
+
+/** CPU ticks (user + system) so far of each process of the Chromium started with `--remote-debugging-port=<debugPort>`, by pid. */
+function chromiumTicks(debugPort: number): Map<number, number> {
+	const procs = readdirSync('/proc').flatMap((pid) => {
+		try {
+			// The command name may hold spaces and parentheses: the fields start after the last `)`.
+			const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+			return [{ pid: Number(pid), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) }];
+		} catch {
+			return [];
+		}
+	});
+	const root = procs.find((p) => {
+		try {
+			const args = readFileSync(`/proc/${p.pid}/cmdline`, 'utf8').split('\0');
+			return args.includes(`--remote-debugging-port=${debugPort}`) && !args.some((a) => a.startsWith('--type='));
+		} catch {
+			return false;
+		}
+	});
+	const tree = new Set(root ? [root.pid] : []);
+	for (let size = 0; size !== tree.size; ) {
+		size = tree.size;
+		for (const p of procs) if (tree.has(p.ppid)) tree.add(p.pid);
+	}
+	return new Map(procs.filter((p) => tree.has(p.pid)).map((p) => [p.pid, p.ticks]));
+}
+
+/** CPU seconds Chromium's processes spent since `before` (processes that ended meanwhile are not counted; USER_HZ is 100). */
+function cpuSince(before: Map<number, number>, debugPort: number): number {
+	let ticks = 0;
+	for (const [pid, now] of chromiumTicks(debugPort)) ticks += now - (before.get(pid) ?? 0);
+	return ticks / 100;
+}
+
+const median = (xs: number[]) => {
+	const s = [...xs].sort((a, b) => a - b);
+	return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
 
 /** Samples the JS heap of every dedicated worker the browser starts until `stop()`; returns the peak in bytes. */
 async function watchWorkerHeaps(debugPort: number): Promise<{ stop(): Promise<number> }> {
@@ -63,17 +108,17 @@ async function watchWorkerHeaps(debugPort: number): Promise<{ stop(): Promise<nu
 	};
 }
 
-export async function benchMyKernel({ browser, url, gzipOf, debugPort }: Options): Promise<void> {
+export async function benchMyKernel({ browser, url, gzipOf, debugPort, runs }: Options): Promise<void> {
 	if (process.getuid?.() !== 0) {
 		console.log('my-kernel import: not measured (atlas-capture.sh reads tracefs and BTF as root: run npm run bench as root)');
 		return;
 	}
 	const run = runCaptureScript(shells()[0]!, []);
 	if (run.result.status !== 0 || !run.archive) throw new Error(`atlas-capture.sh failed: ${run.result.stderr}`);
-	const times: string[] = [];
+	const rounds: { total: number; worker: number; cpu: number; load: number }[] = [];
 	let onUse = 0;
 	let peak = 0;
-	for (let i = 0; i < 3; i++) {
+	for (let i = 0; i < runs; i++) {
 		// A fresh browser profile each round: nothing stored, nothing cached.
 		const context = await browser.newContext();
 		const page = await context.newPage();
@@ -83,17 +128,24 @@ export async function benchMyKernel({ browser, url, gzipOf, debugPort }: Options
 			if (r.request().resourceType() === 'script' || /\.js$/.test(r.url())) js += gzipOf(r.url());
 		});
 		const heaps = await watchWorkerHeaps(debugPort);
+		const cpuBefore = chromiumTicks(debugPort);
 		await page.locator('[data-file]').setInputFiles(run.archive);
 		await page.waitForFunction(() => (document.querySelector('atlas-my-kernel') as HTMLElement).dataset.importMs, undefined, { timeout: 120_000 }).catch(async (error) => {
 			throw new Error(`the import did not finish: ${await page.locator('[data-status]').textContent()} (${(error as Error).message})`);
 		});
+		const cpu = cpuSince(cpuBefore, debugPort);
 		peak = Math.max(peak, await heaps.stop());
 		const ms = await page.evaluate(() => (document.querySelector('atlas-my-kernel') as HTMLElement).dataset);
-		times.push(`${(Number(ms.importMs) / 1000).toFixed(2)} s (worker ${(Number(ms.workerMs) / 1000).toFixed(2)} s)`);
+		rounds.push({ total: Number(ms.importMs) / 1000, worker: Number(ms.workerMs) / 1000, cpu, load: loadavg()[0]! });
 		if (i === 0) onUse = js;
 		await context.close();
 	}
 	const events = /copied (\d+) format files/.exec(run.result.stdout)?.[1];
-	console.log(`my-kernel import of this machine's archive (${(readFileSync(run.archive).length / 1024 / 1024).toFixed(2)} MB, ${events} events), file → Web Worker → IndexedDB: ${times.join(', ')}`);
+	const s = (x: number) => `${x.toFixed(2)} s`;
+	console.log(
+		`my-kernel import of this machine's archive (${(readFileSync(run.archive).length / 1024 / 1024).toFixed(2)} MB, ${events} events), file → Web Worker → IndexedDB, ` +
+			`median of ${runs}: ${s(median(rounds.map((r) => r.total)))} (worker ${s(median(rounds.map((r) => r.worker)))}; Chromium CPU ${s(median(rounds.map((r) => r.cpu)))}; load average ${median(rounds.map((r) => r.load)).toFixed(1)} on ${navigator.hardwareConcurrency} cores)`,
+	);
+	console.log(`  each: ${rounds.map((r) => `${s(r.total)} (worker ${s(r.worker)}, CPU ${s(r.cpu)}, load ${r.load.toFixed(1)})`).join(', ')}`);
 	console.log(`my-kernel on use: ${(onUse / 1024).toFixed(1)} kB gzip of JS (page module and worker); worker's peak JS heap: ${peak ? `${(peak / 1024 / 1024).toFixed(1)} MB` : 'not read'}`);
 }

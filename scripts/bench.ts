@@ -17,9 +17,11 @@
  *   capture     as root: atlas-capture.sh on this machine (time, archive size) and the archive's import (scripts/bench-capture.ts)
  *
  * Options: --dist DIR measures an existing build of data/ instead of building; --base /sub/ serves
- * it under a sub-path; --no-growth skips the second build; --capture-only measures only the capture script.
+ * it under a sub-path; --no-growth skips the second build; --capture-only measures only the capture script;
+ * --my-kernel-only [--runs N] only the my-kernel import (N imports, default 5: the machine is shared).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -42,24 +44,33 @@ import { benchCapture } from './bench-capture.ts';
 import { benchMyKernel } from './bench-my-kernel.ts';
 import { callerPath, fail, parseCommandLine } from './lib/cli.ts';
 
-const HELP = `Usage: npm run bench [-- --dist DIR] [--base /sub/] [--no-growth] [--capture-only]
+const HELP = `Usage: npm run bench [-- --dist DIR] [--base /sub/] [--no-growth] [--capture-only] [--my-kernel-only [--runs N]]
 
 Builds the site (or measures the build in DIR) and prints its figures: build time, size against
 static hosts' limits and growth per kernel, page weight, island size, latencies, Lighthouse scores.
 As root it also prints the capture script's time and archive size and the archive's import time
-(--capture-only: only those).`;
+(--capture-only: only those; --my-kernel-only: only the import, N times, default 5).`;
 const { values } = parseCommandLine('bench', HELP, {
 	dist: { type: 'string' },
 	base: { type: 'string', default: '/' },
 	'no-growth': { type: 'boolean' },
 	'capture-only': { type: 'boolean' },
+	'my-kernel-only': { type: 'boolean' },
+	runs: { type: 'string', default: '5' },
 });
 if (values['capture-only']) {
 	await benchCapture();
 	process.exit(0);
 }
 const EVENT_PAGE = 'events/syscalls/sys_enter_connect/';
-const LIGHTHOUSE_PORT = 9333;
+/** Chromium's DevTools port (Lighthouse, the worker's heap): a free one, as other benches on this machine may hold any fixed port. */
+const LIGHTHOUSE_PORT = await new Promise<number>((resolve, reject) => {
+	const probe = createServer().listen(0, '127.0.0.1', () => {
+		const { port } = probe.address() as AddressInfo;
+		probe.close(() => resolve(port));
+	});
+	probe.on('error', reject);
+});
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
 const stats = (xs: number[]) => {
@@ -76,6 +87,24 @@ if (!dist) {
 	console.log(`build: ${build.seconds.toFixed(1)} s, ${build.pages} pages written (${dist})`);
 }
 if (!existsSync(join(dist, 'index.html'))) fail('bench', `--dist ${dist} has no index.html: pass the output folder of astro build`);
+
+/** gzip size of a file the server sent, read from the build (the server compresses on the fly). */
+const gzipOf = (url: string) => {
+	const path = decodeURIComponent(new URL(url).pathname).slice(values.base!.length);
+	const file = join(dist!, path.endsWith('/') || path === '' ? `${path}index.html` : path);
+	return existsSync(file) ? gzipSync(readFileSync(file), { level: 9 }).length : 0;
+};
+
+const runs = Number(values.runs);
+if (!Number.isInteger(runs) || runs < 1) fail('bench', `--runs ${JSON.stringify(values.runs)} is not a positive whole number`);
+if (values['my-kernel-only']) {
+	const server = await serveStatic(dist, values.base);
+	const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, `--remote-debugging-port=${LIGHTHOUSE_PORT}`] });
+	await benchMyKernel({ browser, url: server.url, gzipOf, debugPort: LIGHTHOUSE_PORT, runs });
+	await browser.close();
+	await server.close();
+	process.exit(0);
+}
 await benchCapture();
 
 // Search quality: where the table's queries land, over the real data and guides.
@@ -126,12 +155,6 @@ if (!values['no-growth'] && kernels.length > 1) {
 const server = await serveStatic(dist, values.base);
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, `--remote-debugging-port=${LIGHTHOUSE_PORT}`] });
 
-/** gzip size of a file the server sent, read from the build (the server compresses on the fly). */
-const gzipOf = (url: string) => {
-	const path = decodeURIComponent(new URL(url).pathname).slice(values.base!.length);
-	const file = join(dist!, path.endsWith('/') || path === '' ? `${path}index.html` : path);
-	return existsSync(file) ? gzipSync(readFileSync(file), { level: 9 }).length : 0;
-};
 
 /** Opens a page and sums what it transfers until the network is idle, by kind. */
 async function weigh(page: Page, path: string): Promise<Record<string, number>> {
@@ -190,7 +213,7 @@ for (const [label, path] of [
 	await page.close();
 }
 
-await benchMyKernel({ browser, url: server.url, gzipOf, debugPort: LIGHTHOUSE_PORT });
+await benchMyKernel({ browser, url: server.url, gzipOf, debugPort: LIGHTHOUSE_PORT, runs });
 
 // Explorer: one keystroke at a time.
 {

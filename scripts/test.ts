@@ -41,6 +41,10 @@ const SYSTEM_PACKAGES: Record<string, string> = {
 	python3: '/usr/bin/python3',
 	unzip: 'unzip',
 	strace: 'strace',
+	// libtraceevent prints captured kernels' records as ftrace does: the reference for decoded values (decode-e2e.test.ts).
+	'libtraceevent-dev': '/usr/include/traceevent/event-parse.h',
+	// tests/guides/uring-connect.c: a connect through io_uring, which the probe guide says the syscall probes miss.
+	'liburing-dev': '/usr/include/liburing.h',
 };
 
 function isPresent(probe: string): boolean {

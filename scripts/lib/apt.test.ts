@@ -5,7 +5,7 @@
  * apt itself takes (flock(1) locks are invisible to apt). Needs root, like npm test's install.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,7 +33,11 @@ async function holdLock(file: string): Promise<ChildProcess> {
 	});
 	return holder;
 }
-const releaseIn = (file: string, seconds: number) => writeFileSync(`${file}.release`, String(Date.now() / 1000 + seconds));
+/** Written whole, then renamed into place: the holder must never read a half-written (empty) time. */
+function releaseIn(file: string, seconds: number): void {
+	writeFileSync(`${file}.release.part`, String(Date.now() / 1000 + seconds));
+	renameSync(`${file}.release.part`, `${file}.release`);
+}
 
 describe("npm test's apt-get install", () => {
 	let scratch: string;

@@ -4,30 +4,14 @@
  * and return value.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GeneratorOptions } from '../../src/lib/generate/index.ts';
-import type { Snapshot } from '../../src/schemas/snapshot.ts';
-import { captureLiveSnapshot } from '../../scripts/generate/live.ts';
-import { buildProject } from './e2e-harness.ts';
-import { requireTools } from './harness.ts';
-import { parse, runCommand, startTracing, traceWhile } from './tracing.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { endToEnd } from './e2e-harness.ts';
+import { parse, runCommand, startTracing, traceWhile, waitUntil } from './tracing.ts';
 
-const work = mkdtempSync(join(tmpdir(), 'atlas-e2e-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-let live: Snapshot;
-
-beforeAll(() => {
-	requireTools();
-	if (process.getuid?.() !== 0) throw new Error('the end-to-end tests load BPF programs: run them as root (npm test does)');
-	live = captureLiveSnapshot();
-});
-
-/** A generated project for events of this machine's kernel, built with make in a copy of companion/. */
-const build = (events: string[], options: Partial<GeneratorOptions> = {}) => buildProject(work, live, events, options);
+const { work, build } = endToEnd('atlas-e2e-');
 
 describe('generated programs built with make and run', () => {
 	const servers: Server[] = [];
@@ -165,6 +149,51 @@ describe('generated programs built with make and run', () => {
 		expect(reads[0]?.fields).toEqual({ fd: String(got.fd), buf: '"hello\\x00world"', count: '100', ret: '11' });
 	});
 
+	it('the stat family, each paired by itself: the struct the kernel filled, read at sys_exit (size, mode, inode of a known file); (unfilled) on failure', async () => {
+		const events = ['syscalls:sys_enter_newstat', 'syscalls:sys_enter_newfstatat', 'syscalls:sys_enter_statx', 'syscalls:sys_enter_statfs'];
+		const program = await build(events, { programName: 'stat_family' });
+		const path = join(work, 'stat-me.txt');
+		writeFileSync(path, 'hello world!', { mode: 0o640 });
+		chmodSync(path, 0o640);
+		const missing = join(work, 'not-there.txt');
+		const python = pythonAfterGo(
+			[
+				'import ctypes, json, os',
+				'libc = ctypes.CDLL(None, use_errno=True)',
+				'buf = ctypes.create_string_buffer(256)',
+				`path = ${JSON.stringify(path)}.encode()`,
+				"stat_ret = libc.syscall(4, path, buf)  # SYS_stat: glibc's stat() calls newfstatat",
+				'statx_ret = libc.statx(-100, path, 0, 0x7ff, buf)  # AT_FDCWD, STATX_BASIC_STATS',
+				`st = os.stat(${JSON.stringify(path)})`,
+				`missing = libc.syscall(4, ${JSON.stringify(missing)}.encode(), buf)`,
+				"vfs = os.statvfs('/')",
+				"print(json.dumps({'ino': st.st_ino, 'uid': st.st_uid, 'gid': st.st_gid, 'blocks': st.st_blocks, 'stat': stat_ret, 'statx': statx_ret, 'missing': missing, 'bsize': vfs.f_bsize, 'files': vfs.f_files}))",
+			].join('\n'),
+		);
+		let got: Record<string, number> = {};
+		const lines = await traceWhile(program, ['-p', String(python.pid)], async () => {
+			got = await python.go();
+		});
+		expect([got.stat, got.statx, got.missing]).toEqual([0, 0, -1]);
+		const records = parse(lines).filter((l) => l.pid === python.pid);
+		const of = (event: string, file: string) => records.filter((l) => l.event === event && l.fields.filename === JSON.stringify(file)).map((l) => l.fields);
+		const owner = { uid: String(got.uid), gid: String(got.gid) };
+		const stat = { 'statbuf.st_ino': String(got.ino), 'statbuf.st_nlink': '1', 'statbuf.st_mode': '0100640', 'statbuf.st_uid': owner.uid, 'statbuf.st_gid': owner.gid, 'statbuf.st_size': '12', 'statbuf.st_blocks': String(got.blocks), ret: '0' };
+		expect(of('sys_enter_newstat', path), lines.join('\n')).toEqual([{ filename: JSON.stringify(path), ...stat }]);
+		expect(of('sys_enter_newfstatat', path), lines.join('\n')).toEqual([{ dfd: '-100', filename: JSON.stringify(path), ...stat, flag: '0x0' }]);
+		expect(of('sys_enter_statx', path), lines.join('\n')).toEqual([
+			{
+				dfd: '-100', filename: JSON.stringify(path), flags: '0x0', mask: '0x7ff', 'buffer.stx_mask': expect.stringMatching(/^0x[0-9a-f]*7ff$/),
+				'buffer.stx_nlink': '1', 'buffer.stx_uid': owner.uid, 'buffer.stx_gid': owner.gid, 'buffer.stx_mode': '0100640',
+				'buffer.stx_ino': String(got.ino), 'buffer.stx_size': '12', 'buffer.stx_blocks': String(got.blocks), ret: '0',
+			},
+		]);
+		// A failed call filled nothing: the struct is not printed from whatever the buffer held.
+		expect(of('sys_enter_newstat', missing), lines.join('\n')).toEqual([{ filename: JSON.stringify(missing), statbuf: '(unfilled)', ret: '-ENOENT' }]);
+		const statfs = records.filter((l) => l.event === 'sys_enter_statfs' && l.fields.pathname === '"/"');
+		expect(statfs.map((l) => [l.fields['buf.f_bsize'], l.fields['buf.f_files'], l.fields.ret]), lines.join('\n')).toEqual([[String(got.bsize), String(got.files), '0']]);
+	});
+
 	it('syscalls:sys_enter_openat: the path opened and AT_FDCWD', async () => {
 		const program = await build(['syscalls:sys_enter_openat']);
 		const path = join(work, 'opened-by-cat.txt');
@@ -212,11 +241,13 @@ describe('generated programs built with make and run', () => {
 		shared.stdout.on('data', (d) => (sharedText += d));
 		const execTracing = await startTracing(exec, ['-c', 'echo']);
 		const pid = await runCommand('bash', ['-c', 'exec /bin/echo atlas-e2e-marker']);
-		await new Promise((r) => setTimeout(r, 1_000));
+		const execLine = `sched_process_exec: filename=/bin/echo pid=${pid} old_pid=${pid}`;
+		// Three readers of one line: on a busy machine (a test spinning a CPU beside this one) they take their time.
+		await waitUntil(() => execTracing.output().includes(execLine) && sharedText.includes(execLine) && forkTracing.output().includes('sched_process_fork'));
+		await new Promise((r) => setTimeout(r, 500)); // and would a stray line follow, it has time to show
 		const execLines = await execTracing.stop();
 		const forkLines = await forkTracing.stop();
 		shared.kill();
-		const execLine = `sched_process_exec: filename=/bin/echo pid=${pid} old_pid=${pid}`;
 		expect(execLines.some((l) => l.includes(execLine)), execLines.join('\n')).toBe(true);
 		// Each loader prints only its own program's lines ...
 		expect(execLines.filter((l) => l.includes('bpf_trace_printk:') && !l.includes('sched_process_exec')), execLines.join('\n')).toEqual([]);

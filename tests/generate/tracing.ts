@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 
 /** Starts the built program and waits until it traces; `stop()` sends SIGINT and returns its lines. */
-export async function startTracing(program: { dir: string; name: string }, args: string[]): Promise<{ pid: number; stop(): Promise<string[]> }> {
+export async function startTracing(program: { dir: string; name: string }, args: string[]): Promise<{ pid: number; output(): string; stop(): Promise<string[]> }> {
 	const child: ChildProcess = spawn(join(program.dir, program.name), args, { cwd: program.dir });
 	let stdout = '';
 	let stderr = '';
@@ -27,6 +27,7 @@ export async function startTracing(program: { dir: string; name: string }, args:
 	});
 	return {
 		pid: child.pid as number,
+		output: () => stdout,
 		async stop() {
 			child.kill('SIGINT');
 			const code = await exited;
@@ -51,14 +52,19 @@ export interface Line {
 	fields: Record<string, string>;
 }
 
-/** `12:00:00 1234    bash             sys_enter_connect fd=3 uservaddr=127.0.0.1:80 ret=0` */
+/** `12:00:00 1234    bash             sys_enter_connect fd=3 uservaddr=127.0.0.1:80 ret=0`; a struct's members as `statbuf.st_size=12`. */
 export function parse(lines: string[]): Line[] {
 	return lines.flatMap((line) => {
 		const m = /^\d\d:\d\d:\d\d (\d+) +(\S+) +(\S+)(.*)$/.exec(line);
 		if (!m) return [];
-		const fields = Object.fromEntries([...(m[4] as string).matchAll(/ (\w+)=("(?:[^"\\]|\\.)*"|\[[^\]]*\]|\S+)/g)].map((f) => [f[1] as string, f[2] as string]));
+		const fields = Object.fromEntries([...(m[4] as string).matchAll(/ ([\w.]+)=("(?:[^"\\]|\\.)*"|\[[^\]]*\]|\S+)/g)].map((f) => [f[1] as string, f[2] as string]));
 		return [{ pid: Number(m[1]), comm: m[2] as string, event: m[3] as string, fields }];
 	});
+}
+
+/** Resolves once `done()` holds, or after `ms` (the caller's assertions then say what is missing). */
+export async function waitUntil(done: () => boolean, ms = 20_000): Promise<void> {
+	for (const end = Date.now() + ms; !done() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 100));
 }
 
 /** Runs a command to completion and returns its pid. */

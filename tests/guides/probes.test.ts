@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SNIPPET_DIR } from '../../src/components/guide/snippets.ts';
-import { attachedLines, BUILD_COMMANDS, CAPS_ONLY, DIRECT_OUTPUT, DIRECT_TRIGGER, HELLO, KPROBE_MISSING, LIBC_LOOKUP, objectOf, parseTracePipeLine, probe, PROBE_TRIGGER, PROBES, type ProbeExample } from '../../src/components/guide/probes.ts';
+import { attachedLines, BUILD_COMMANDS, CAPS_ONLY, DIRECT_OUTPUT, DIRECT_TRIGGER, HELLO, KPROBE_MISSING, LIBC_LOOKUP, objectOf, parseTracePipeLine, probe, PROBE_PORT, PROBE_TRIGGER, PROBES, type ProbeExample } from '../../src/components/guide/probes.ts';
 import { ensureTracefs } from '../../scripts/lib/tracefs.ts';
 import { requireRoot, requireTool } from './bpf-toolchain.ts';
 
@@ -131,6 +131,27 @@ describe('which probe answers my question: the examples on this kernel', () => {
 			expect(messagesOf(client.pid), pipeText.slice(-2000)).toEqual([tp.message()]);
 		} finally {
 			both.child.kill('SIGKILL');
+		}
+	}, 120_000);
+
+	it('a connect made through io_uring (uring-connect.c): the kernel refuses it, and neither the tracepoint, raw_tp nor the uprobe sees it', async () => {
+		const built = spawnSync('cc', ['-O2', '-Wall', '-Werror', join(import.meta.dirname, 'uring-connect.c'), '-o', join(dir, 'uring-connect'), '-luring'], { encoding: 'utf8' });
+		expect(built.status, built.stderr).toBe(0);
+		const examples = [probe('tracepoint'), probe('raw-tp'), probe('uprobe')];
+		const all = await attach(...examples);
+		try {
+			expect(all.attached, all.stderr()).toBe(true);
+			// Each probe does fire for a plain connect() while attached alongside:
+			const viaLibc = await runCommand(PROBE_TRIGGER);
+			const client = await runCommand(`./uring-connect ${PROBE_PORT}`);
+			expect(client.output.trim(), 'the io_uring connect did not complete with -ECONNREFUSED').toBe('-111');
+			expect(await detach(all.child)).toBe(0);
+			expect(messagesOf(viaLibc.pid).sort()).toEqual(examples.map((e) => e.message()).sort());
+			expect(messagesOf(client.pid), pipeText.slice(-2000)).toEqual([]);
+			// io_uring may hand the connect to a worker thread (iou-wrk-PID): no line from one either.
+			expect(pipeText.split('\n').map(parseTracePipeLine).filter((l) => l?.comm.startsWith('iou-wrk'))).toEqual([]);
+		} finally {
+			all.child.kill('SIGKILL');
 		}
 	}, 120_000);
 

@@ -201,18 +201,19 @@ describe('print fmt tables are free text: their names and delimiters reach C onl
 		const snapshot = SnapshotSchema.parse(realSnapshot()) as Snapshot;
 		const event = snapshot.events.find((e) => `${e.category}:${e.name}` === TARGET)!;
 		// The schema keeps a print fmt as text (it is the kernel's), so this passes it: the generator must escape.
-		event.format.printFmt = `"flags: %s", __print_flags(REC->flags, ${JSON.stringify(payload)}, { 0x1, ${JSON.stringify(payload)} }, { 0x2, "O_RDWR" })`;
+		event.format.printFmt = `"flags: %s%s", (REC->flags & 3) ? ${JSON.stringify(payload)} : "", __print_flags(REC->flags, ${JSON.stringify(payload)}, { 0x1, ${JSON.stringify(payload)} }, { 0x2, "O_RDWR" })`;
 		const project = generateProject({ kernel: snapshot.provenance, events: [event] }, { programName: 'hostile_decode' });
 		const header = project.files.find((f) => f.path === 'hostile_decode.h')!.content;
 		const loader = project.files.find((f) => f.path === 'hostile_decode.c')!.content;
 		expect(header).toContain('static const struct tp_name decode_flags[]');
+		expect(header).toContain('static inline const char *decode_flags_before(unsigned long long v)');
 		expect(loader).toContain('tp_print_flags("flags"');
 		for (const c of [header, loader]) expect(liveCode(c)).not.toContain('PWN');
 		// And the C compiler reads the tables as data: header and helpers compile, with every warning an error.
 		const dir = join(work, label.replace(/\W+/g, '_'));
 		cpSync(COMPANION, dir, { recursive: true });
 		writeFileSync(join(dir, 'hostile_decode.h'), header);
-		writeFileSync(join(dir, 'check.c'), '#include <linux/types.h>\n#include "tp_helpers.h"\n#include "hostile_decode.h"\nint main(void) { tp_print_flags("f", 1, decode_flags, 2, "|", ~0ULL, 0); return 0; }\n');
+		writeFileSync(join(dir, 'check.c'), '#include <linux/types.h>\n#include "tp_helpers.h"\n#include "hostile_decode.h"\nint main(void) { tp_print_flags("f", 1, decode_flags, 2, "|", ~0ULL, 0, decode_flags_before, 0); return 0; }\n');
 		const cc = spawnSync('cc', ['-Wall', '-Werror', '-fsyntax-only', join(dir, 'check.c')], { encoding: 'utf8' });
 		expect(cc.stderr).toBe('');
 		expect(cc.status).toBe(0);

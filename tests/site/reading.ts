@@ -96,6 +96,26 @@ export function readingTests(site: () => Site): void {
 			expect(problems).toEqual([]);
 		});
 
+		it('shows the field table as cards on a phone: its box does not scroll sideways, long value tables start collapsed', async () => {
+			const ctx = await context(390);
+			for (const path of ['events/syscalls/sys_enter_openat/', 'events/sched/sched_switch/', 'en/events/syscalls/sys_enter_connect/']) {
+				const page = await open(ctx, path);
+				await page.locator('#fields').scrollIntoViewIfNeeded();
+				const box = await page.locator('#fields .table-wrap').evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+				expect(box.scroll, path).toBeLessThanOrEqual(box.client);
+				// Every field's card shows its name, type and offset within the screen.
+				const cards = await page.locator('#fields table.fields > tbody > tr').evaluateAll((rows) =>
+					rows.map((tr) => ({ right: Math.max(...[...tr.children].map((c) => c.getBoundingClientRect().right)), offset: getComputedStyle(tr.children[2]!, '::before').content })),
+				);
+				expect(cards.every((c) => c.right <= 390 && c.offset.length > 2), path).toBe(true);
+				const tables = await page.locator('#fields details.names').evaluateAll((ds) => ds.map((d) => ({ open: (d as HTMLDetailsElement).open, names: d.querySelectorAll('tr').length })));
+				expect(tables.filter((t) => t.names > 8 && t.open), path).toEqual([]);
+				if (path.includes('openat')) expect(tables.some((t) => t.names > 8)).toBe(true);
+				await page.close();
+			}
+			await ctx.close();
+		});
+
 		it('keeps Chinese headings from starting a line with 的 and 第 N 步 on one line, at both widths', async () => {
 			for (const width of WIDTHS) {
 				const ctx = await context(width);

@@ -88,7 +88,7 @@ describe('the site in Chromium', () => {
 
 	it("shows sched_switch's prev_state names in the field table, and the loader prints by them until the reader turns names off", async () => {
 		const page = await open('events/sched/sched_switch/');
-		const row = page.locator('#fields tbody tr', { has: page.locator('th code', { hasText: /^prev_state$/ }) });
+		const row = page.locator('#fields tbody tr', { has: page.locator('th', { hasText: /^prev_state$/ }) });
 		await expect(row.locator('details.names summary').textContent()).resolves.toContain('0 显示为 R');
 		await expect(row.locator('details.names').getAttribute('open')).resolves.not.toBeNull();
 		await page.locator('#step-5').scrollIntoViewIfNeeded();
@@ -163,6 +163,51 @@ describe('the site in Chromium', () => {
 		await page.locator('.finder-results a').first().click();
 		await urlMatches(page, /events\/sched\/sched_process_exec\/$/);
 		await page.close();
+	});
+
+	it('draws a few rows at build time; a search lists a whole page, and Show more continues from the drawn rows', async () => {
+		const total = (JSON.parse(readFileSync(join(siteDir, 'data', 'events.json'), 'utf8')) as { events: unknown[] }).events.length;
+		// Without JavaScript: the drawn rows and every category, by link.
+		const still = await open('events/', { javaScriptEnabled: false });
+		const drawn = await still.locator('.finder-results > li').allTextContents();
+		const pageSize = Number(await still.locator('atlas-event-finder').getAttribute('data-page-size'));
+		expect(drawn.length).toBeGreaterThan(10);
+		expect(drawn.length).toBeLessThan(pageSize);
+		await still.locator('.no-js-categories a').click();
+		await still.waitForURL(/\/kernels\/[^/]+\/#categories$/);
+		expect(await still.locator('.categories details.category').count()).toBeGreaterThan(2);
+		await still.close();
+
+		const page = await open('events/');
+		const rows = page.locator('.finder-results > li');
+		await expect(page.locator('.finder-status').textContent()).resolves.toBe(strings('zh').explorerShowing(drawn.length, total));
+		await page.locator('.finder-more').click();
+		await page.waitForFunction((n) => document.querySelectorAll('.finder-results > li').length > n, drawn.length);
+		const more = await rows.allTextContents();
+		expect(more).toHaveLength(drawn.length + pageSize);
+		expect(more.slice(0, drawn.length)).toEqual(drawn);
+		await expect(page.locator('.finder-status').textContent()).resolves.toBe(strings('zh').explorerShowing(drawn.length + pageSize, total));
+
+		await page.locator('atlas-event-finder input[type="search"]').fill('sys_enter');
+		await urlMatches(page, /q=sys_enter/);
+		await page.waitForFunction((n) => document.querySelectorAll('.finder-results > li').length === n, pageSize);
+		expect((await page.locator('.finder-results .ev-name').allTextContents()).every((name) => name.includes('sys_enter'))).toBe(true);
+		await expect(page.locator('.finder-more').isVisible()).resolves.toBe(true);
+		expect((page as Page & { errors: string[] }).errors).toEqual([]);
+		await page.close();
+
+		// The home picker lists a few results and leads to all of them in the explorer.
+		const home = await open('en/');
+		await home.locator('atlas-event-finder input[type="search"]').fill('sys_enter');
+		const all = home.locator('atlas-event-finder a.finder-all');
+		await home.waitForFunction(() => document.querySelector('atlas-event-finder a.finder-all')?.getAttribute('href')?.includes('q=sys_enter'));
+		const homeRows = await home.locator('.finder-results > li').count();
+		await expect(all.textContent()).resolves.toMatch(/^All [\d,]+ results for “sys_enter” in the explorer/);
+		await all.click();
+		await urlMatches(home, /en\/events\/\?q=sys_enter$/);
+		await home.waitForFunction((n) => document.querySelectorAll('.finder-results > li').length === n, pageSize);
+		expect(homeRows).toBeLessThan(pageSize);
+		await home.close();
 	});
 
 	it('switches language on the same page, and suggests events on a 404', async () => {

@@ -27,28 +27,6 @@ export class AtlasEvent extends HTMLElement {
 		return this.#runtime;
 	}
 
-	/**
-	 * A kernel the reader imported on the my-kernel page (its hint in localStorage) joins the picker
-	 * as a link to the page that draws this event for it, with the options of this page's address.
-	 */
-	offerMyKernel(): void {
-		let mine: { release?: unknown } | null = null;
-		try {
-			mine = JSON.parse(localStorage.getItem('atlas-my-kernel') ?? 'null') as { release?: unknown } | null;
-		} catch {
-			// No storage, or not ours: nothing to offer.
-		}
-		const options = this.querySelector('.kp-options');
-		if (typeof mine?.release !== 'string' || !options || !this.dataset.mineHref) return;
-		const query = new URLSearchParams(location.search);
-		query.delete('kernel');
-		query.set('e', `${this.dataset.category}:${this.dataset.name}`);
-		const link = Object.assign(document.createElement('a'), { className: 'kp kp-mine', href: `${this.dataset.mineHref}?${query}` });
-		const label = (className: string, text: string) => Object.assign(document.createElement('span'), { className, textContent: text });
-		link.append(label('kp-id', this.dataset.mineLabel ?? ''), label('kp-rel', mine.release));
-		options.append(link);
-	}
-
 	connectedCallback(): void {
 		// Labels come from the page, so the interface strings load only with the runtime.
 		const copy = this.dataset.copyLabel ?? 'Copy';
@@ -56,7 +34,16 @@ export class AtlasEvent extends HTMLElement {
 		addCopyButtons(this, copy);
 		const toc = this.querySelector<HTMLElement>('.event-aside .toc');
 		if (toc) spyContents(toc);
-		this.offerMyKernel();
+		let remembered: string | null = null;
+		let mine: string | null = null;
+		try {
+			remembered = localStorage.getItem('atlas-kernel');
+			mine = localStorage.getItem('atlas-my-kernel');
+		} catch {
+			// Private mode: no memory.
+		}
+		// A kernel imported on the my-kernel page joins the picker; only its readers load that code.
+		if (mine) void import('./my-kernel-offer.ts').then((m) => m.offerMyKernel(this, mine));
 
 		this.addEventListener('click', (event) => {
 			const target = (event.target as HTMLElement).closest<HTMLElement>('button, a[data-kernel-link]');
@@ -127,12 +114,6 @@ export class AtlasEvent extends HTMLElement {
 		// A shared link with a kernel or options: apply them now. Without a kernel in the link, the
 		// kernel the reader last picked on any event page, when this event exists on it.
 		const params = new URLSearchParams(location.search);
-		let remembered: string | null = null;
-		try {
-			remembered = localStorage.getItem('atlas-kernel');
-		} catch {
-			// Private mode: no memory.
-		}
 		const rememberedHere = remembered && !params.has('kernel') && remembered !== this.dataset.kernel && this.querySelector(`.kp[data-kernel="${CSS.escape(remembered)}"]:not([aria-disabled="true"])`);
 		if (rememberedHere) void this.runtime().then((r) => r.setKernel(remembered!));
 		else if (params.size > 0) warm();

@@ -2,6 +2,7 @@
  * The browser side of EventFinder.astro: loads the event index, searches on every keystroke and
  * filter change, and keeps the query and filters in the URL (explorer only) so a link reopens them.
  */
+import { hasMore, nextShown, type FinderPaging } from '../../site/finder-paging.ts';
 import { toHtml } from '../../site/html.ts';
 import { strings } from '../../site/i18n.ts';
 import type { SearchFilters } from '../../site/search.ts';
@@ -9,11 +10,12 @@ import { createUrls } from '../../site/urls.ts';
 import { eventRows } from '../../site/views/event-list.ts';
 import { loadEventSearch } from '../search/event-search.ts';
 
-export function createFinder(root: HTMLElement): void {
+/** `more`: the reader started it with "Show more" under the rows the build drew. */
+export function createFinder(root: HTMLElement, start: { more: boolean } = { more: false }): void {
 	const lang = root.dataset.lang === 'en' ? 'en' : 'zh';
 	const t = strings(lang);
 	const urls = createUrls(root.dataset.base ?? '/');
-	const pageSize = Number(root.dataset.limit ?? 100);
+	const paging: FinderPaging = { prerendered: Number(root.dataset.prerendered ?? 0), pageSize: Number(root.dataset.pageSize ?? 100) };
 	const withFilters = root.dataset.filters === '1';
 	const form = root.querySelector('form')!;
 	const input = form.querySelector<HTMLInputElement>('input[name="q"]')!;
@@ -21,7 +23,8 @@ export function createFinder(root: HTMLElement): void {
 	const list = root.querySelector<HTMLElement>('.finder-results')!;
 	const status = root.querySelector<HTMLElement>('.finder-status');
 	const more = root.querySelector<HTMLButtonElement>('.finder-more');
-	let shown = pageSize;
+	const allLink = root.querySelector<HTMLAnchorElement>('.finder-all');
+	let shown = paging.prerendered;
 	const initialRows = list.innerHTML;
 	form.addEventListener('submit', (event) => event.preventDefault());
 
@@ -65,14 +68,23 @@ export function createFinder(root: HTMLElement): void {
 		// The home picker shows its hand-picked rows while the box is empty.
 		if (!query.trim() && root.dataset.initial === '1') {
 			list.innerHTML = initialRows;
+			if (allLink) {
+				allLink.href = urls.explorer(lang);
+				allLink.textContent = `${allLink.dataset.label} →`;
+			}
 			return;
 		}
 		const result = search(query, filters, shown);
+		// A short list (the home picker) leads to every result of the query in the explorer.
+		if (allLink) {
+			allLink.href = `${urls.explorer(lang)}?${new URLSearchParams({ q: query.trim() })}`;
+			allLink.textContent = `${hasMore(result.entries.length, result.total) ? t.homeAllResults(result.total, query.trim()) : allLink.dataset.label} →`;
+		}
 		list.innerHTML = toHtml(eventRows(result.entries, { lang, urls, kernels: index.kernels, ...(ownSearch ? { href: (e) => urls.myKernelEvent(lang, e) } : {}) }));
 		// Exposed for the benchmark (npm run bench): the cost of one search and redraw.
 		root.dataset.searchMs = (performance.now() - started).toFixed(2);
 		if (status) status.textContent = t.explorerShowing(result.entries.length, result.total);
-		if (more) more.hidden = result.total <= result.entries.length;
+		if (more) more.hidden = !hasMore(result.entries.length, result.total);
 		if (withFilters) {
 			const next = new URLSearchParams();
 			if (query.trim()) next.set('q', query.trim());
@@ -85,7 +97,7 @@ export function createFinder(root: HTMLElement): void {
 		}
 	};
 	const rerun = () => {
-		shown = pageSize;
+		shown = nextShown(paging, shown, 'search');
 		void run();
 	};
 	input.addEventListener('input', rerun);
@@ -93,10 +105,11 @@ export function createFinder(root: HTMLElement): void {
 	form.addEventListener('change', (event) => {
 		if (event.target instanceof HTMLSelectElement) rerun();
 	});
-	more?.addEventListener('click', () => {
-		shown += pageSize;
+	const showMore = () => {
+		shown = nextShown(paging, shown, 'more');
 		void run();
-	});
+	};
+	more?.addEventListener('click', showMore);
 	// Enter in the box opens the first result.
 	input.addEventListener('keydown', (event) => {
 		if (event.key === 'Enter') {
@@ -105,5 +118,6 @@ export function createFinder(root: HTMLElement): void {
 		}
 	});
 	// A shared explorer link, or text typed or a filter picked while this code was loading.
-	if ((withFilters && params.size > 0) || input.value.trim() || [...form.querySelectorAll('select')].some((s) => s.value)) void run();
+	if ((withFilters && params.size > 0) || input.value.trim() || [...form.querySelectorAll('select')].some((s) => s.value)) rerun();
+	else if (start.more) showMore();
 }

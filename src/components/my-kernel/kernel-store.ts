@@ -4,7 +4,7 @@
  * A one-line hint in localStorage (release and arch) lets other pages offer "your kernel" without
  * opening the database; it follows every commit and is only ever a hint.
  */
-import type { Snapshot } from '../../schemas/snapshot.ts';
+import type { Provenance, Snapshot } from '../../schemas/snapshot.ts';
 
 const DB_NAME = 'tracepoint-atlas';
 const STORE = 'my-kernel';
@@ -46,9 +46,9 @@ async function inTransaction<T>(mode: IDBTransactionMode, work: (store: IDBObjec
 	}
 }
 
-function setHint(stored: StoredKernel | null): void {
+function setHint(provenance: Provenance | null): void {
 	try {
-		if (stored) localStorage.setItem(MY_KERNEL_HINT, JSON.stringify({ release: stored.snapshot.provenance.release, arch: stored.snapshot.provenance.arch }));
+		if (provenance) localStorage.setItem(MY_KERNEL_HINT, JSON.stringify({ release: provenance.release, arch: provenance.arch }));
 		else localStorage.removeItem(MY_KERNEL_HINT);
 	} catch {
 		// No localStorage (private mode): other pages just do not offer the kernel.
@@ -62,17 +62,26 @@ let reading: Promise<StoredKernel | null> | undefined;
 export function readStoredKernel({ fresh = false } = {}): Promise<StoredKernel | null> {
 	if (fresh) reading = undefined;
 	reading ??= inTransaction('readonly', (store) => store.get(KEY)).then((stored: StoredKernel | undefined) => {
-		setHint(stored ?? null);
+		setHint(stored?.snapshot.provenance ?? null);
 		return stored ?? null;
 	});
 	return reading;
 }
 
-/** Replaces the stored kernel with `kernel`, or leaves it as it was when the write fails. */
+/**
+ * Replaces the stored kernel with `kernel`, or leaves it as it was when the write fails. The import
+ * worker stores from there (it has no localStorage): the page then calls `kernelStored`.
+ */
 export async function storeKernel(kernel: StoredKernel): Promise<void> {
 	reading = undefined;
 	await inTransaction('readwrite', (store) => store.put(kernel, KEY));
-	setHint(kernel);
+	setHint(kernel.snapshot.provenance);
+}
+
+/** The import worker stored the kernel of `provenance`: read it afresh next time, and set the hint. */
+export function kernelStored(provenance: Provenance): void {
+	reading = undefined;
+	setHint(provenance);
 }
 
 export async function forgetKernel(): Promise<void> {
@@ -81,8 +90,8 @@ export async function forgetKernel(): Promise<void> {
 	setHint(null);
 }
 
-/** Whether two snapshots are the same kernel: release, machine and /proc/version. */
-export function sameKernel(a: Snapshot, b: Snapshot): boolean {
-	const version = (s: Snapshot) => (s.provenance.source.kind === 'debian' ? null : s.provenance.source.procVersion);
-	return a.provenance.release === b.provenance.release && a.provenance.arch === b.provenance.arch && version(a) === version(b);
+/** Whether two provenances are of the same kernel: release, machine and /proc/version. */
+export function sameKernel(a: Provenance, b: Provenance): boolean {
+	const version = (p: Provenance) => (p.source.kind === 'debian' ? null : p.source.procVersion);
+	return a.release === b.release && a.arch === b.arch && version(a) === version(b);
 }

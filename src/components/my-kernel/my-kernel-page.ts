@@ -9,10 +9,14 @@ import { ARCHIVE_LIMITS } from '../../lib/capture/archive.ts';
 import { html, toHtml, type RawHtml } from '../../site/html.ts';
 import { strings, type Lang } from '../../site/i18n.ts';
 import { compareKernels, type PackedKernelFields } from '../../site/my-kernel/compare.ts';
-import type { ImportProblem, ImportResult } from '../../site/my-kernel/import.ts';
+import type { ImportProblem, KernelReport } from '../../site/my-kernel/import.ts';
 import { createUrls } from '../../site/urls.ts';
 import { comparisonView, kernelSummary } from '../../site/views/my-kernel.ts';
-import { forgetKernel, readStoredKernel, sameKernel, storeKernel, type StoredKernel } from './kernel-store.ts';
+import type { FromWorker, ToWorker } from './import-worker.ts';
+import { forgetKernel, kernelStored, readStoredKernel, sameKernel, type StoredKernel } from './kernel-store.ts';
+
+/** A stored kernel as the report reads it: the whole snapshot, or the share the import worker sends. */
+type Reported = Omit<StoredKernel, 'snapshot'> & { snapshot: KernelReport };
 
 function context(root: HTMLElement) {
 	const lang: Lang = root.dataset.lang === 'en' ? 'en' : 'zh';
@@ -33,7 +37,7 @@ function say(ctx: Context, message: RawHtml, alert = false): void {
 }
 
 /** Draws the stored kernel (or says there is none), then the comparison once its data is there. */
-async function draw(ctx: Context, stored: StoredKernel | null): Promise<void> {
+async function draw(ctx: Context, stored: Reported | null): Promise<void> {
 	if (!stored) {
 		ctx.report.innerHTML = '';
 		return;
@@ -73,13 +77,19 @@ ${kept ? html`<p>${ctx.t.myKernelKept(kept.snapshot.provenance.release)}</p>` : 
 	ctx.status.dataset.problem = problem;
 }
 
-function readInWorker(bytes: Uint8Array, name: string): Promise<ImportResult> {
+/** The import worker: each `send` resolves with its next answer. */
+function startWorker() {
 	const worker = new Worker(new URL('./import-worker.ts', import.meta.url), { type: 'module' });
-	return new Promise<ImportResult>((resolve, reject) => {
-		worker.onmessage = (message: MessageEvent<ImportResult>) => resolve(message.data);
-		worker.onerror = (event) => reject(new Error(`the worker failed: ${event.message}`));
-		worker.postMessage({ bytes, name }, [bytes.buffer]);
-	}).finally(() => worker.terminate());
+	return {
+		send(message: ToWorker): Promise<FromWorker> {
+			return new Promise<FromWorker>((resolve, reject) => {
+				worker.onmessage = (answer: MessageEvent<FromWorker>) => resolve(answer.data);
+				worker.onerror = (event) => reject(new Error(`the worker failed: ${event.message}`));
+				worker.postMessage(message, 'bytes' in message ? [message.bytes.buffer] : []);
+			});
+		},
+		end: () => worker.terminate(),
+	};
 }
 
 export async function importFile(root: HTMLElement, file: File): Promise<void> {
@@ -94,29 +104,40 @@ export async function importFile(root: HTMLElement, file: File): Promise<void> {
 	}
 	say(ctx, html`<p>${ctx.t.myKernelReading(file.name)}</p>`);
 	const started = performance.now();
-	const result = await readInWorker(new Uint8Array(await file.arrayBuffer()), file.name);
-	if (!result.ok) {
-		refuse(ctx, file.name, result.problem, result.detail, before);
-		return;
-	}
-	if (before && sameKernel(before.snapshot, result.snapshot)) {
-		say(ctx, html`<p>${ctx.t.myKernelAlready(before.snapshot.provenance.release, before.importedAt.slice(0, 10))}</p>`);
-		ctx.status.dataset.problem = 'same-kernel';
-		return;
-	}
-	const stored: StoredKernel = { snapshot: result.snapshot, fileName: file.name, importedAt: new Date().toISOString() };
+	const worker = startWorker();
+	let report: KernelReport;
+	let stored: { fileName: string; importedAt: string };
 	try {
-		await storeKernel(stored);
-	} catch (error) {
-		refuse(ctx, file.name, 'storage', (error as Error).message, before);
-		return;
+		const result = await worker.send({ bytes: new Uint8Array(await file.arrayBuffer()), name: file.name });
+		if (!('ok' in result)) throw new Error('the worker answered out of turn');
+		if (!result.ok) {
+			refuse(ctx, file.name, result.problem, result.detail, before);
+			return;
+		}
+		if (before && sameKernel(before.snapshot.provenance, result.provenance)) {
+			say(ctx, html`<p>${ctx.t.myKernelAlready(before.snapshot.provenance.release, before.importedAt.slice(0, 10))}</p>`);
+			ctx.status.dataset.problem = 'same-kernel';
+			return;
+		}
+		// The worker stores the snapshot it holds (one transaction) and sends what the report shows.
+		stored = { fileName: file.name, importedAt: new Date().toISOString() };
+		const outcome = await worker.send({ store: stored });
+		if (!('stored' in outcome)) throw new Error('the worker answered out of turn');
+		if (!outcome.stored) {
+			refuse(ctx, file.name, 'storage', outcome.detail, before);
+			return;
+		}
+		kernelStored(result.provenance);
+		const ms = performance.now() - started;
+		// Read by the tests and `npm run bench`: from the bytes to the stored kernel.
+		root.dataset.importMs = ms.toFixed(0);
+		root.dataset.workerMs = result.ms.toFixed(0);
+		say(ctx, html`<p>${ctx.t.myKernelStored(file.name, (ms / 1000).toFixed(1))}</p>`);
+		report = outcome.report;
+	} finally {
+		worker.end();
 	}
-	const ms = performance.now() - started;
-	// Read by the tests and `npm run bench`: from the bytes to the stored kernel.
-	root.dataset.importMs = ms.toFixed(0);
-	root.dataset.workerMs = result.ms.toFixed(0);
-	say(ctx, html`<p>${ctx.t.myKernelStored(file.name, (ms / 1000).toFixed(1))}</p>`);
-	await draw(ctx, stored);
+	await draw(ctx, { snapshot: report, ...stored });
 }
 
 export async function forget(root: HTMLElement): Promise<void> {

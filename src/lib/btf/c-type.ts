@@ -139,9 +139,8 @@ function baseName(t: BtfType): string {
 /** sizeof(pointer) on this BTF's target: the size of `long`, as libbpf guesses it. */
 export function pointerSize(btf: Btf): number {
 	for (let base: Btf | null = btf; base; base = base.base) {
-		for (const t of base.types.values()) {
-			if (t.kind === BtfKind.INT && (t.name === 'long int' || t.name === 'long unsigned int')) return t.size as number;
-		}
+		const [long] = base.find(BtfKind.INT, (name) => name === 'long int' || name === 'long unsigned int');
+		if (long) return long.size as number;
 	}
 	return 8;
 }

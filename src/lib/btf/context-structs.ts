@@ -11,10 +11,7 @@ const PREFIX = 'trace_event_raw_';
  */
 export function contextStructs(btf: Btf, btfName: string): ContextStruct[] {
 	const ptrSize = pointerSize(btf);
-	const structs: ContextStruct[] = [];
-	for (const t of btf.types.values()) {
-		if (t.kind === BtfKind.STRUCT && t.name.startsWith(PREFIX)) structs.push(toContextStruct(btf, t, btfName, ptrSize));
-	}
+	const structs = btf.find(BtfKind.STRUCT, (name) => name.startsWith(PREFIX)).map((t) => toContextStruct(btf, t, btfName, ptrSize));
 	return structs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 

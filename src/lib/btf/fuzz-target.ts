@@ -10,7 +10,8 @@ import { BtfError, BtfKind, parseBtf, type Btf } from './read.ts';
 /** Everything the capture does with a BTF object, over every type. */
 export function readAllTypes(btf: Btf): void {
 	contextStructs(btf, 'fuzzed');
-	for (const t of btf.types.values()) {
+	for (let id = btf.firstId; id < btf.firstId + btf.count; id++) {
+		const t = btf.get(id);
 		if (t.kind === BtfKind.FUNC || t.kind === BtfKind.DATASEC || t.kind === BtfKind.VAR || t.kind === BtfKind.DECL_TAG) continue;
 		declare(btf, t.id, 'x');
 		unqualified(btf, t);

@@ -13,7 +13,7 @@ const base = parseBtf(readFileSync(fixturePath('base.btf')), 'base.btf');
 const module = parseBtf(readFileSync(fixturePath('module.btf')), 'module.btf', base);
 
 function structNamed(btf: Btf, name: string) {
-	const t = [...btf.types.values()].find((x) => x.kind === BtfKind.STRUCT && x.name === name);
+	const [t] = btf.find(BtfKind.STRUCT, (x) => x === name);
 	if (!t) throw new Error(`no struct ${name} in the fixture`);
 	return t;
 }
@@ -89,7 +89,7 @@ describe('parseBtf', () => {
 	});
 
 	it('reads a split BTF on top of its base: ids and strings go on from the base', () => {
-		expect(module.firstId).toBe(base.firstId + base.types.size);
+		expect(module.firstId).toBe(base.firstId + base.count);
 		const structs = contextStructs(module, 'xfs');
 		expect(structs.map((s) => s.name)).toEqual(['trace_event_raw_xfs_group_class']);
 		expect(structs[0]?.members.map(memberDeclaration)).toEqual([

@@ -54,13 +54,15 @@ export interface BtfType {
 }
 
 export interface Btf {
-	/** Types of this object only, by id; a split BTF's first id is its base's last id + 1. */
-	readonly types: ReadonlyMap<number, BtfType>;
+	/** How many types this object defines (ids `firstId` to `firstId + count - 1`). */
+	readonly count: number;
 	/** The first type id defined here (1 for a base BTF). */
 	readonly firstId: number;
 	readonly base: Btf | null;
 	/** A type by id, looking through to the base for a split BTF; throws on an unknown id. */
 	get(id: number): BtfType;
+	/** The types of `kind` defined in this object itself whose name passes `test`, in id order. */
+	find(kind: BtfKindNumber, test: (name: string) => boolean): BtfType[];
 	/** The string at an offset, looking through to the base for a split BTF. */
 	string(offset: number): string;
 	/** One past the last string offset (a split BTF's strings start here). */
@@ -126,26 +128,51 @@ export function parseBtf(bytes: Uint8Array, source: string, base: Btf | null = n
 
 	const decoder = new TextDecoder();
 	const baseStrLen = base ? base.stringsEnd : 0;
+	const checkName = (off: number, id: number, at: number) => {
+		if (off >= baseStrLen && off - baseStrLen >= strLen) throw new BtfError(source, `type ${id} at byte ${at}: string offset ${off} is outside the string section`);
+	};
 	const name = (off: number): string => {
 		if (base && off < baseStrLen) return base.string(off);
 		const start = strOff + off - baseStrLen;
 		if (start >= strOff + strLen) throw new BtfError(source, `string offset ${off} is outside the string section`);
-		let end = start;
-		while (end < strOff + strLen && bytes[end] !== 0) end++;
-		return decoder.decode(bytes.subarray(start, end));
+		const nul = bytes.indexOf(0, start);
+		return decoder.decode(bytes.subarray(start, nul === -1 || nul > strOff + strLen ? strOff + strLen : nul));
 	};
 
-	const types = new Map<number, BtfType>();
+	// One pass checks every record and notes where it starts; a type is decoded when it is asked for.
+	// A vmlinux has ~150,000 types and a capture reads a few thousand of them: decoding them all made
+	// most of an import's garbage.
 	const firstId = base ? lastId(base) + 1 : 1;
-	let id = firstId;
-	let at = typeOff;
 	const end = typeOff + typeLen;
-	while (at < end) {
+	const overrun = (id: number, at: number, what: string) => new BtfError(source, `type ${id} at byte ${at}: ${what} runs past the end of the type section`);
+	let starts = new Uint32Array(Math.max(16, Math.floor(typeLen / 16)));
+	let count = 0;
+	for (let at = typeOff; at < end; ) {
+		const id = firstId + count;
 		// Every record is checked to fit before it is read: a count that overruns is an error, not a RangeError.
-		const need = (bytesNeeded: number, what: string) => {
-			if (at + bytesNeeded > end) throw new BtfError(source, `type ${id} at byte ${at}: ${what} runs past the end of the type section`);
-		};
-		need(12, 'the type record');
+		if (at + 12 > end) throw overrun(id, at, 'the type record');
+		const info = u32(at + 4);
+		const vlen = info & 0xffff;
+		const kind = (info >>> 24) & 0x1f;
+		const payload = PAYLOAD[kind];
+		if (payload === undefined) throw new BtfError(source, `type ${id} at byte ${at} has unknown kind ${kind}; this reader knows kinds 1–19`);
+		checkName(u32(at), id, at);
+		if (count === starts.length) {
+			const grown = new Uint32Array(starts.length * 2);
+			grown.set(starts);
+			starts = grown;
+		}
+		starts[count++] = at;
+		at += 12;
+		if (at + payload.fixed + payload.perItem * vlen > end) throw overrun(id, at, `its ${vlen} ${payload.perItem ? 'entries' : 'data'}`);
+		// Member and parameter names are read with their type: their offsets are checked now.
+		if (kind === BtfKind.STRUCT || kind === BtfKind.UNION || kind === BtfKind.FUNC_PROTO) {
+			for (let i = 0; i < vlen; i++) checkName(u32(at + i * payload.perItem), id, at - 12);
+		}
+		at += payload.fixed + payload.perItem * vlen;
+	}
+
+	const decode = (id: number, at: number): BtfType => {
 		const info = u32(at + 4);
 		const vlen = info & 0xffff;
 		const kind = ((info >>> 24) & 0x1f) as BtfKindNumber;
@@ -153,22 +180,17 @@ export function parseBtf(bytes: Uint8Array, source: string, base: Btf | null = n
 		const sizeOrType = u32(at + 8);
 		const t: BtfType = { id, kind, name: name(u32(at)), kindFlag };
 		at += 12;
-		const payload = PAYLOAD[kind];
-		if (payload === undefined) throw new BtfError(source, `type ${id} at byte ${at - 12} has unknown kind ${kind as number}; this reader knows kinds 1–19`);
-		need(payload.fixed + payload.perItem * vlen, `its ${vlen} ${payload.perItem ? 'entries' : 'data'}`);
 		switch (kind) {
 			case BtfKind.INT: {
 				const enc = u32(at);
 				t.size = sizeOrType;
 				t.bits = enc & 0xff;
 				t.signed = ((enc >>> 24) & 0x1) !== 0;
-				at += 4;
 				break;
 			}
 			case BtfKind.ARRAY:
 				t.elementType = u32(at);
 				t.length = u32(at + 8);
-				at += 12;
 				break;
 			case BtfKind.STRUCT:
 			case BtfKind.UNION:
@@ -184,31 +206,14 @@ export function parseBtf(bytes: Uint8Array, source: string, base: Btf | null = n
 					});
 				}
 				break;
-			case BtfKind.ENUM:
-				t.size = sizeOrType;
-				at += 8 * vlen;
-				break;
-			case BtfKind.ENUM64:
-				t.size = sizeOrType;
-				at += 12 * vlen;
-				break;
 			case BtfKind.FUNC_PROTO:
 				t.type = sizeOrType;
 				t.params = [];
 				for (let i = 0; i < vlen; i++, at += 8) t.params.push({ name: name(u32(at)), type: u32(at + 4) });
 				break;
-			case BtfKind.VAR:
-				t.type = sizeOrType;
-				at += 4;
-				break;
+			case BtfKind.ENUM:
+			case BtfKind.ENUM64:
 			case BtfKind.DATASEC:
-				t.size = sizeOrType;
-				at += 12 * vlen;
-				break;
-			case BtfKind.DECL_TAG:
-				t.type = sizeOrType;
-				at += 4;
-				break;
 			case BtfKind.FLOAT:
 				t.size = sizeOrType;
 				break;
@@ -220,23 +225,34 @@ export function parseBtf(bytes: Uint8Array, source: string, base: Btf | null = n
 			case BtfKind.RESTRICT:
 			case BtfKind.FUNC:
 			case BtfKind.TYPE_TAG:
+			case BtfKind.VAR:
+			case BtfKind.DECL_TAG:
 				t.type = sizeOrType;
 				break;
 		}
-		types.set(id++, t);
-	}
-	if (at !== end) throw new BtfError(source, `the last type record runs ${at - end} bytes past the type section`);
+		return t;
+	};
+	const decoded: (BtfType | undefined)[] = [];
+	const own = (index: number): BtfType => (decoded[index] ??= decode(firstId + index, starts[index] as number));
 
 	return {
-		types,
+		count,
 		firstId,
 		base,
 		get(typeId: number): BtfType {
 			if (typeId === 0) return VOID;
 			if (typeId < firstId && base) return base.get(typeId);
-			const t = types.get(typeId);
-			if (!t) throw new BtfError(source, `type id ${typeId} does not exist (ids run ${firstId}–${id - 1})`);
-			return t;
+			const index = typeId - firstId;
+			if (!(index >= 0 && index < count)) throw new BtfError(source, `type id ${typeId} does not exist (ids run ${firstId}–${firstId + count - 1})`);
+			return own(index);
+		},
+		find(kind, test) {
+			const found: BtfType[] = [];
+			for (let index = 0; index < count; index++) {
+				const at = starts[index] as number;
+				if (((u32(at + 4) >>> 24) & 0x1f) === kind && test(name(u32(at)))) found.push(own(index));
+			}
+			return found;
 		},
 		string: name,
 		stringsEnd: baseStrLen + strLen,
@@ -244,5 +260,5 @@ export function parseBtf(bytes: Uint8Array, source: string, base: Btf | null = n
 }
 
 function lastId(btf: Btf): number {
-	return btf.firstId + btf.types.size - 1;
+	return btf.firstId + btf.count - 1;
 }

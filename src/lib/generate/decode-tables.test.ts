@@ -18,7 +18,10 @@ describe('value tables in the generated header', () => {
 		expect(plan.tables.map((t) => [t.name, t.decoder.kind, t.decoder.entries.length])).toEqual([['decode_flags', 'flags', 15]]);
 		expect(plan.events[0]!.decoded).toEqual({ flags: 'decode_flags' });
 		const loader = generateProject(openat72).files.find((f) => f.path === 'sys_enter_openat.c')!.content;
-		expect(loader).toContain('tp_print_flags("flags", (unsigned long long)r->flags, decode_flags, sizeof(decode_flags) / sizeof(decode_flags[0]), "|", ~0ULL, "O_RDONLY");');
+		expect(loader).toContain('tp_print_flags("flags", (unsigned long long)r->flags, decode_flags, sizeof(decode_flags) / sizeof(decode_flags[0]), "|", ~0ULL, "O_RDONLY", decode_flags_before, NULL);');
+		// The print fmt's separate `O_RDONLY|` argument comes with the table, as the header's condition on the value.
+		const header = generateProject(openat72).files.find((f) => f.path === 'sys_enter_openat.h')!.content;
+		expect(header).toContain('return ((v & 0xfffffffffffffffcULL) && !(v & 0x3ULL)) ? "O_RDONLY|" : "";');
 	});
 
 	it('shares one table between events whose print fmt has the same one (AF_INET, AF_INET6 for family)', () => {

@@ -14,6 +14,9 @@ export interface DecodeTable {
 	/** C name of the table in the header: `decode_prev_state`. */
 	name: string;
 	decoder: TableDecoder;
+	/** C names of the header's functions that give the text printed before and after the names (openat's `O_RDONLY|`), or null. */
+	before: string | null;
+	after: string | null;
 }
 
 /** Fields printed as numbers can be printed by name; strings, arrays and addresses keep their own printing. */
@@ -37,7 +40,8 @@ export function planDecodeTables(events: EventPlan[], options: Pick<GeneratorOpt
 			const key = JSON.stringify(content, (_k, v) => (typeof v === 'bigint' ? v.toString(16) : v));
 			let table = byContent.get(key);
 			if (!table) {
-				table = { name: namer(`decode_${decoder.field}`), decoder };
+				const name = namer(`decode_${decoder.field}`);
+				table = { name, decoder, before: decoder.before ? namer(`${name}_before`) : null, after: decoder.after ? namer(`${name}_after`) : null };
 				byContent.set(key, table);
 				tables.push(table);
 			}

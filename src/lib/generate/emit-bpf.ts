@@ -28,6 +28,8 @@ function readField(f: FieldPlan): Lines {
 			return [`${dst} = ${f.cast ? `(${f.cast})` : ''}${valueOf(f.path, f.field)};`];
 		case 'copy':
 			return [`bpf_probe_read_kernel(&${dst}, sizeof(${dst}), ${addressOf(f.path, f.field)});`];
+		case 'ctx-array':
+			return ctxCopies(dst, `ctx->${memberPathFromData(f.path as string)}`, f.dims[0] as number);
 		case 'loc-string':
 		case 'loc-bytes': {
 			// The locator holds (length << 16 | offset); __rel_loc offsets count from the end of the locator.
@@ -80,7 +82,8 @@ function readField(f: FieldPlan): Lines {
 		}
 		case 'out-buffer':
 		case 'out-sockaddr':
-		case 'out-int': {
+		case 'out-int':
+		case 'out-struct': {
 			// Saved for the sys_exit handler, which reads what the kernel wrote there (readOutput).
 			const saved = [`r->${f.pointerName} = (unsigned long)${valueOf(f.path, f.field, '__u64')};`];
 			if (f.lengthPointer) saved.push(`r->${f.lengthPointerName} = (unsigned long)${valueOf(f.lengthPointer.path, f.lengthPointer.field, '__u64')};`);
@@ -109,6 +112,38 @@ function readField(f: FieldPlan): Lines {
 	}
 }
 
+/** Powers of two, largest first, that add up to `count`: the CTX_COPY_<n> calls that copy that many elements. */
+const copyChunks = (count: number) => [...count.toString(2)].flatMap((bit, i, bits) => (bit === '1' ? [2 ** (bits.length - 1 - i)] : []));
+
+/** `CTX_COPY_16(r->comm, ctx->comm, 0);`, and more calls for a count that is not a power of two. */
+function ctxCopies(dst: string, src: string, count: number): Lines {
+	let start = 0;
+	return copyChunks(count).map((n) => {
+		const call = `CTX_COPY_${n}(${dst}, ${src}, ${start});`;
+		start += n;
+		return call;
+	});
+}
+
+/** The CTX_COPY_<n> macros up to the largest chunk the program uses. */
+function ctxCopyMacros(plan: ProgramPlan): Lines {
+	const counts = plan.events.flatMap((p) => p.fields.filter((f) => f.read === 'ctx-array').map((f) => f.dims[0] as number));
+	if (counts.length === 0) return [];
+	const largest = Math.max(...counts.flatMap(copyChunks));
+	const out: Lines = [
+		'/*',
+		' * Copy elements [i, i + n) of an array inside the record: one load per element at ctx + a constant offset.',
+		' * The record is ctx memory, read directly (no bpf_probe_read_kernel), but the verifier accepts a ctx read only',
+		' * as a load at ctx + a constant: a loop or memcpy that moves a pointer into ctx is refused ("dereference of',
+		' * modified ctx ptr"). With vmlinux.h, CO-RE relocates each element\'s offset to the running kernel\'s;',
+		' * `src` stays unparenthesized, as clang relocates `ctx->member[i]` but not `(ctx->member)[i]`.',
+		' */',
+		'#define CTX_COPY_1(dst, src, i) ((dst)[i] = src[i])',
+	];
+	for (let n = 2; n <= largest; n *= 2) out.push(`#define CTX_COPY_${n}(dst, src, i) (CTX_COPY_${n / 2}(dst, src, i), CTX_COPY_${n / 2}(dst, src, (i) + ${n / 2}))`);
+	return [...out, ''];
+}
+
 /** Part of a bpf_printk format with its arguments. */
 interface Piece {
 	text: string;
@@ -116,11 +151,14 @@ interface Piece {
 	strings: number;
 }
 
-/** How bpf_printk shows a field (it knows only integers and strings: arrays show their first elements). */
-function printkPiece(f: FieldPlan): Piece {
-	const v = `r->${f.name}`;
-	const n = f.field.name;
-	switch (f.show) {
+/** How bpf_printk shows a field (it knows only integers and strings: arrays show their first elements, structs their members). */
+function printkPieces(f: FieldPlan): Piece[] {
+	if (!f.layout) return [printkPiece(f, f.show, `r->${f.name}`, f.field.name)];
+	return f.layout.members.flatMap((m) => (m.show ? [printkPiece(f, m.show, `r->${f.name}.${m.name}`, `${f.field.name}.${m.name}`)] : []));
+}
+
+function printkPiece(f: FieldPlan, show: FieldPlan['show'], v: string, n: string): Piece {
+	switch (show) {
 		case 'signed':
 		case 'errno':
 			return { text: `${n}=%lld`, args: [`(long long)${v}`], strings: 0 };
@@ -156,7 +194,7 @@ function printkPiece(f: FieldPlan): Piece {
 
 /** bpf_printk takes at most three values, and kernels before 5.13 at most one %s: split a record into such lines. */
 function printkLines(p: EventPlan): Lines {
-	const pieces = p.fields.map(printkPiece);
+	const pieces = p.fields.flatMap(printkPieces);
 	if (p.exit) pieces.push({ text: 'ret=%lld', args: [`(long long)r->${p.exit.retName}`], strings: 0 });
 	const calls: Lines = [];
 	let text: string[] = [];
@@ -264,6 +302,14 @@ function readOutput(f: FieldPlan, retName: string): Lines {
 				`/* ${f.field.name}: the int the kernel wrote back (0 when the pointer was NULL). */`,
 				`if (bpf_probe_read_user(&${dst}, sizeof(${dst}), ${savedPointer(f.pointerName)}))`,
 				`\t${dst} = 0;`,
+			];
+		case 'out-struct':
+			return [
+				`/* ${f.field.name}: the struct ${f.layout?.struct} the kernel filled, once the call succeeded (0); its first members only. */`,
+				`if (${ret} == 0 && !bpf_probe_read_user(&${dst}, sizeof(${dst}), ${savedPointer(f.pointerName)}))`,
+				`\tr->${f.lengthName} = sizeof(${dst});`,
+				'else',
+				`\tr->${f.lengthName} = 0;`,
 			];
 		case 'out-buffer':
 		case 'out-sockaddr': {
@@ -433,7 +479,7 @@ export function emitBpf(plan: ProgramPlan): string {
 			'',
 		);
 	}
-	out.push(...maps(plan));
+	out.push(...ctxCopyMacros(plan), ...maps(plan));
 	for (const p of plan.events) {
 		for (const [ctx, owner] of [[p.ctx, p], [p.exit?.ctx, p.exit]] as const) {
 			if (ctx?.kind === 'portable' && owner) out.push(...portableStruct(owner, ctx), '');

@@ -17,16 +17,23 @@ function printDecoded(f: FieldPlan, table: DecodeTable): string {
 	const count = `sizeof(${t}) / sizeof(${t}[0])`;
 	const d = table.decoder;
 	// A signed record member converts with its sign, as the kernel's unsigned long table holds a negative value.
-	if (d.kind === 'symbolic') return `tp_print_symbolic(${name}, ${v}, ${f.type.startsWith('__s') ? 1 : 0}, ${t}, ${count});`;
-	return `tp_print_flags(${name}, ${v}, ${t}, ${count}, ${cString(d.delimiter)}, ${d.mask === null ? '~0ULL' : cUnsigned(d.mask)}, ${d.zeroName === null ? 'NULL' : cString(d.zeroName)});`;
+	const affix = (fn: string | null) => (fn === null ? 'NULL' : cIdentifierFromData(fn, 'affix function name'));
+	const affixes = `${affix(table.before)}, ${affix(table.after)}`;
+	if (d.kind === 'symbolic') return `tp_print_symbolic(${name}, ${v}, ${f.type.startsWith('__s') ? 1 : 0}, ${t}, ${count}, ${affixes});`;
+	return `tp_print_flags(${name}, ${v}, ${t}, ${count}, ${cString(d.delimiter)}, ${d.mask === null ? '~0ULL' : cUnsigned(d.mask)}, ${d.zeroName === null ? 'NULL' : cString(d.zeroName)}, ${affixes});`;
 }
 
-function printField(f: FieldPlan, table: DecodeTable | undefined): string {
-	if (table) return printDecoded(f, table);
-	const name = cString(f.field.name);
-	const v = `r->${f.name}`;
-	const captured = f.lengthName ? `tp_min(r->${f.lengthName}, sizeof(${v}))` : `sizeof(${v})`;
-	switch (f.show) {
+/** A struct the kernel filled: its shown members as `statbuf.st_size=…`, or `(unfilled)` when the call failed. */
+function printStruct(f: FieldPlan, layout: NonNullable<FieldPlan['layout']>): Lines {
+	const members = layout.members.flatMap((m) => (m.show ? [`\t${printValue(m.show, cString(`${f.field.name}.${m.name}`), `r->${f.name}.${m.name}`)}`] : []));
+	return [`if (r->${f.lengthName}) {`, ...members, '} else {', `\tprintf(" %s=(unfilled)", ${cString(f.field.name)});`, '}'];
+}
+
+type ScalarShow = Extract<FieldPlan['show'], 'signed' | 'unsigned' | 'hex' | 'address' | 'octal' | 'bool' | 'dev' | 'errno'>;
+
+/** A scalar by how it is shown. */
+function printValue(show: ScalarShow, name: string, v: string): string {
+	switch (show) {
 		case 'signed':
 			return `tp_print_signed(${name}, ${v});`;
 		case 'unsigned':
@@ -42,6 +49,26 @@ function printField(f: FieldPlan, table: DecodeTable | undefined): string {
 			return `tp_print_dev(${name}, ${v});`;
 		case 'errno':
 			return `tp_print_errno(${name}, ${v});`;
+	}
+}
+
+function printField(f: FieldPlan, table: DecodeTable | undefined): string | Lines {
+	if (table) return printDecoded(f, table);
+	const name = cString(f.field.name);
+	const v = `r->${f.name}`;
+	const captured = f.lengthName ? `tp_min(r->${f.lengthName}, sizeof(${v}))` : `sizeof(${v})`;
+	switch (f.show) {
+		case 'signed':
+		case 'unsigned':
+		case 'hex':
+		case 'address':
+		case 'octal':
+		case 'bool':
+		case 'dev':
+		case 'errno':
+			return printValue(f.show, name, v);
+		case 'struct':
+			return printStruct(f, f.layout as NonNullable<FieldPlan['layout']>);
 		case 'string':
 		case 'chars':
 			if (f.read === 'user-string') return `tp_print_user_string(${name}, ${v}, sizeof(${v}), r->${f.lengthName});`;
@@ -72,7 +99,7 @@ function printFunction(p: EventPlan, tables: Map<string, DecodeTable>): Lines {
 		`static void print_${p.ident}(const struct ${p.recordStruct} *r)`,
 		'{',
 		`\ttp_print_header(r->header.pid, r->header.comm, ${cString(p.event.name)});`,
-		...p.fields.map((f) => `\t${printField(f, tables.get(p.decoded[f.name] ?? ''))}`),
+		...p.fields.flatMap((f) => [printField(f, tables.get(p.decoded[f.name] ?? ''))].flat().map((line) => `\t${line}`)),
 		...(p.exit ? [`\ttp_print_errno("ret", r->${p.exit.retName});`] : []),
 		'\tputchar(\'\\n\');',
 		'}',

@@ -40,11 +40,13 @@ export const SHOWN_AS: Record<FieldPlan['show'], { zh: string; en: string }> = {
 	bytes: { zh: '十六进制字节', en: 'hex bytes' },
 	buffer: { zh: '带引号的字节，不可打印的写成 \\x00', en: 'quoted bytes, unprintable ones as \\x00' },
 	array: { zh: '数组', en: 'array' },
+	struct: { zh: '结构体的主要成员（statbuf.st_size=…）；调用失败时为 (unfilled)', en: 'the struct\'s main members (statbuf.st_size=…); (unfilled) when the call failed' },
 };
 
 export const READ_AS: Record<FieldPlan['read'], { zh: string; en: string }> = {
 	value: { zh: '直接读 ctx', en: 'loaded from ctx' },
 	copy: { zh: 'bpf_probe_read_kernel 复制', en: 'copied with bpf_probe_read_kernel' },
+	'ctx-array': { zh: '逐个元素直接读 ctx（CTX_COPY_n）', en: 'loaded from ctx element by element (CTX_COPY_n)' },
 	'loc-string': { zh: '按 __data_loc 偏移读记录里的字符串', en: 'string inside the record, via its __data_loc offset' },
 	'loc-bytes': { zh: '按 __data_loc 偏移读记录里的数组', en: 'array inside the record, via its __data_loc offset' },
 	'user-string': { zh: 'bpf_probe_read_user_str 读用户态字符串', en: 'user string, bpf_probe_read_user_str' },
@@ -55,6 +57,7 @@ export const READ_AS: Record<FieldPlan['read'], { zh: string; en: string }> = {
 	'out-buffer': { zh: '内核在调用中写入：进入时保存指针，退出时按返回值读', en: 'written by the kernel during the call: pointer saved at entry, bytes read at exit' },
 	'out-sockaddr': { zh: '内核在调用中写入：进入时保存指针，退出时按写回的长度读地址', en: 'written by the kernel during the call: pointer saved at entry, address read at exit' },
 	'out-int': { zh: '内核在调用中写回：退出时读这个 int', en: 'written back by the kernel: the int, read at exit' },
+	'out-struct': { zh: '内核在调用中填写：进入时保存指针，调用成功后在退出时读结构体', en: 'filled by the kernel during the call: pointer saved at entry, struct read at exit once the call succeeded' },
 };
 
 function fieldTable(p: EventPlan, lang: Language): string[] {

@@ -36,7 +36,7 @@ describe('how fields are read and shown (real 6.18 events)', () => {
 		});
 		expect(fieldsOf(fixtureInput('running-6.18-amd64', 'block:block_rq_issue'))).toMatchObject({
 			dev: ['value', 'dev', '__u32', 'dev'],
-			rwbs: ['copy', 'chars', 'char[10]', 'rwbs'],
+			rwbs: ['ctx-array', 'chars', 'char[10]', 'rwbs'],
 		});
 		expect(fieldsOf(fixtureInput('running-6.18-amd64', 'ipi:ipi_send_cpumask'), { stringSize: 64 })).toMatchObject({
 			cpumask: ['loc-bytes', 'bytes', '__u8[64]', '__data_loc_cpumask'],
@@ -46,10 +46,23 @@ describe('how fields are read and shown (real 6.18 events)', () => {
 
 	it('addresses in byte arrays the way the kernel prints them', () => {
 		expect(fieldsOf(fixtureInput('running-6.18-amd64', 'tcp:tcp_retransmit_skb'))).toMatchObject({
-			saddr: ['copy', 'ipv4', '__u8[4]', 'saddr'],
-			saddr_v6: ['copy', 'ipv6', '__u8[16]', 'saddr_v6'],
+			saddr: ['ctx-array', 'ipv4', '__u8[4]', 'saddr'],
+			saddr_v6: ['ctx-array', 'ipv6', '__u8[16]', 'saddr_v6'],
 		});
-		expect(fieldsOf(fixtureInput('running-6.18-amd64', 'bridge:br_fdb_add'))).toMatchObject({ addr: ['copy', 'mac', '__u8[6]', 'addr'] });
+		expect(fieldsOf(fixtureInput('running-6.18-amd64', 'bridge:br_fdb_add'))).toMatchObject({ addr: ['ctx-array', 'mac', '__u8[6]', 'addr'] });
+	});
+
+	it('arrays inside the record are loaded from ctx element by element, in both contexts, by CTX_COPY_<n> chunks', () => {
+		for (const context of ['vmlinux', 'portable'] as const) {
+			expect(fieldsOf(fixtureInput('running-6.18-amd64', 'sched:sched_switch'), { context })).toMatchObject({ prev_comm: ['ctx-array', 'chars', 'char[16]', 'prev_comm'] });
+			const bpf = generateProject(fixtureInput('running-6.18-amd64', 'sched:sched_switch'), { context }).files.find((f) => f.path.endsWith('.bpf.c'))!.content;
+			expect(bpf).toContain('\tCTX_COPY_16(r->prev_comm, ctx->prev_comm, 0);\n');
+			expect(bpf).toContain('#define CTX_COPY_1(dst, src, i) ((dst)[i] = src[i])');
+			expect(bpf).not.toContain('bpf_probe_read_kernel(');
+		}
+		// rwbs[10] = 8 + 2: each chunk a power of two, starting where the one before ended.
+		const bpf = generateProject(fixtureInput('running-6.18-amd64', 'block:block_rq_issue')).files.find((f) => f.path.endsWith('.bpf.c'))!.content;
+		expect(bpf).toContain('\tCTX_COPY_8(r->rwbs, ctx->rwbs, 0);\n\tCTX_COPY_2(r->rwbs, ctx->rwbs, 8);\n');
 	});
 
 	it('kernel strings, and names that would clash with the loader\'s C library', () => {
@@ -202,6 +215,20 @@ describe('output arguments (6.12 accept4 from data/): read at sys_exit, so the e
 			expect(accept.fields.filter((f) => f.name.startsWith('upeer_')).map((f) => f.show)).toEqual(['address', 'address']);
 			expect(plan.notes.join('\n')).toMatch(/they are shown as addresses/);
 		}
+	});
+
+	it('the stat family: the struct the kernel fills, its ABI members read at sys_exit', () => {
+		const expected = { newstat: ['statbuf', 'stat'], newfstatat: ['statbuf', 'stat'], newlstat: ['statbuf', 'stat'], newfstat: ['statbuf', 'stat'], statx: ['buffer', 'statx'], statfs: ['buf', 'statfs'], fstatfs: ['buf', 'statfs'] };
+		for (const [call, [arg, struct]] of Object.entries(expected)) {
+			const plan = planProject(input([`syscalls:sys_enter_${call}`]));
+			expect(plan.events[0]?.exit?.event.name, call).toBe(`sys_exit_${call}`);
+			expect(plan.events[0]?.fields.find((f) => f.name === arg), call).toMatchObject({ read: 'out-struct', show: 'struct', when: 'exit', layout: { struct } });
+		}
+		const [stat] = planProject(input(['syscalls:sys_enter_newstat'])).events;
+		expect(stat?.fields.find((f) => f.name === 'statbuf')?.layout?.members.filter((m) => m.show).map((m) => m.name)).toEqual(['st_ino', 'st_nlink', 'st_mode', 'st_uid', 'st_gid', 'st_size', 'st_blocks']);
+		// Another architecture lays struct stat out differently: without its layout the pointer is shown.
+		const arm = planProject({ ...input(['syscalls:sys_enter_newstat']), kernel: { ...snapshot.provenance, arch: 'aarch64' } });
+		expect(arm.events[0]?.fields.find((f) => f.name === 'statbuf')).toMatchObject({ read: 'value', show: 'address' });
 	});
 
 	it('write: the buffer with its count, read at sys_enter; read: the buffer read at sys_exit', () => {

@@ -8,14 +8,17 @@ import { hasRingBuffer } from './kernel.ts';
 import { cIdentifier, RESERVED_PROGRAM_NAMES, scopeNamer } from './names.ts';
 import { planDecodeTables, type DecodeTable } from './decode-tables.ts';
 import { GenerateError, type GeneratorOptions } from './options.ts';
+import { outStructLayout, type OutStructLayout } from './out-structs.ts';
 import { readAtExit, syscallArgRoles, type ArgRole } from './syscall-roles.ts';
 
 /** How the BPF program reads a field. */
 export type Read =
 	/** A scalar loaded straight from ctx (`r->fd = (int)ctx->args[0]`). */
 	| 'value'
-	/** Bytes copied out of the record with bpf_probe_read_kernel (fixed arrays, odd sizes, unaligned scalars). */
+	/** Bytes copied out of the record with bpf_probe_read_kernel (odd sizes, unaligned scalars, arrays of structs). */
 	| 'copy'
+	/** A fixed array of the record, copied element by element with loads at ctx + a constant offset (the only ctx reads the verifier allows). */
+	| 'ctx-array'
 	/** A `__data_loc`/`__rel_loc` char[]: a string stored inside the record itself. */
 	| 'loc-string'
 	/** Another `__data_loc`/`__rel_loc` array: its length and its first bytes. */
@@ -35,13 +38,15 @@ export type Read =
 	/** A socket address the kernel writes (accept's `upeer_sockaddr`): read at sys_exit, as long as the length it wrote back. */
 	| 'out-sockaddr'
 	/** An `int *` the kernel writes a length through (accept's `upeer_addrlen`): the int, read at sys_exit. */
-	| 'out-int';
+	| 'out-int'
+	/** A struct the kernel fills (stat's `statbuf`): its first members, read at sys_exit once the call succeeded. */
+	| 'out-struct';
 
 /** How the loader shows a value. */
 export type Show =
 	| 'signed' | 'unsigned' | 'hex' | 'octal' | 'bool' | 'dev' | 'errno' | 'address'
 	| 'string' | 'chars' | 'argv' | 'buffer'
-	| 'ipv4' | 'ipv6' | 'mac' | 'sockaddr' | 'bytes' | 'array';
+	| 'ipv4' | 'ipv6' | 'mac' | 'sockaddr' | 'bytes' | 'array' | 'struct';
 
 /** One recorded field. */
 export interface FieldPlan {
@@ -77,6 +82,8 @@ export interface FieldPlan {
 	elementSize: number;
 	/** Whether array elements are signed. */
 	elementSigned: boolean;
+	/** The members an 'out-struct' record member holds (the struct's ABI layout); null otherwise. */
+	layout: OutStructLayout | null;
 }
 
 /** A member of a ctx struct built from a format file. */
@@ -280,6 +287,17 @@ interface CtxAccess {
 	aggregate: boolean;
 	/** Whether the member comes from vmlinux.h, whose typedefs may be pointers (`fl_owner_t`). */
 	vmlinux: boolean;
+	/** Element size of the member when it is an array of integers (each element one load from ctx); null otherwise. */
+	elementSize: number | null;
+}
+
+const NO_ACCESS: CtxAccess = { path: null, aggregate: false, vmlinux: false, elementSize: null };
+
+/** The element size a portable member of `f` is declared with (portableDeclaration): typed when aligned, bytes otherwise. */
+function portableElementSize(f: Field): number | null {
+	if (!f.arrayLength || f.dynamic) return null;
+	const elementSize = f.size / f.arrayLength;
+	return [1, 2, 4, 8].includes(elementSize) && f.offset % elementSize === 0 ? elementSize : 1;
 }
 
 /** The ctx access of each field: from the BTF struct in vmlinux mode, the portable member otherwise. */
@@ -287,7 +305,7 @@ function ctxPaths(event: Event, ctx: CtxPlan): Map<string, CtxAccess> | null {
 	const paths = new Map<string, CtxAccess>();
 	if (ctx.kind === 'portable') {
 		const byOffset = new Map(ctx.members.filter((m) => m.name !== null).map((m) => [m.offset, m.name]));
-		for (const f of event.format.fields) paths.set(f.name, { path: f.size === 0 ? null : (byOffset.get(f.offset) ?? null), aggregate: false, vmlinux: false });
+		for (const f of event.format.fields) paths.set(f.name, { path: f.size === 0 ? null : (byOffset.get(f.offset) ?? null), aggregate: false, vmlinux: false, elementSize: portableElementSize(f) });
 		return paths;
 	}
 	if (event.context.match === 'none') return null;
@@ -296,17 +314,19 @@ function ctxPaths(event: Event, ctx: CtxPlan): Map<string, CtxAccess> | null {
 		const found = memberPath(f, event.context.struct);
 		// No member for it (7.x syscall records carry string copies after args[]): read it at its offset.
 		if (!found) {
-			paths.set(f.name, { path: null, aggregate: false, vmlinux: true });
+			paths.set(f.name, { ...NO_ACCESS, vmlinux: true });
 			continue;
 		}
 		// A packed enum (1 or 2 bytes in BTF) comes out of older bpftool's vmlinux.h as a 4-byte enum, and
 		// libbpf cannot relocate a field whose size differs: read its bytes at the format file's offset instead.
 		if (found.path !== null && /^enum /.test(found.member.type) && found.member.size !== 4 && found.member.arrayLength === null) {
-			paths.set(f.name, { path: null, aggregate: false, vmlinux: true });
+			paths.set(f.name, { ...NO_ACCESS, vmlinux: true });
 			continue;
 		}
-		const aggregate = /^(struct|union) /.test(found.member.type) && !found.member.type.includes('*') && found.member.arrayLength === null;
-		paths.set(f.name, { path: found.path, aggregate, vmlinux: true });
+		const { member } = found;
+		const aggregate = /^(struct|union) /.test(member.type) && !member.type.includes('*') && member.arrayLength === null;
+		const elementSize = member.arrayLength && found.path === member.name && !/^(struct|union) /.test(member.type) ? member.size / member.arrayLength : null;
+		paths.set(f.name, { path: found.path, aggregate, vmlinux: true, elementSize });
 	}
 	return paths;
 }
@@ -357,7 +377,7 @@ function byteArrayShow(f: Field, length: number): Show {
  * caller passes are read at sys_enter; what the kernel writes is read at sys_exit through the pointer
  * saved at sys_enter. Null when the role needs nothing but the pointer's value.
  */
-function planArgument(base: Omit<FieldPlan, 'read' | 'show' | 'type'>, event: Event, role: ArgRole | undefined, siblings: Map<string, CtxAccess>, options: GeneratorOptions, namer: (raw: string) => string): FieldPlan | null {
+function planArgument(base: Omit<FieldPlan, 'read' | 'show' | 'type'>, event: Event, role: ArgRole | undefined, siblings: Map<string, CtxAccess>, options: GeneratorOptions, namer: (raw: string) => string, arch: string): FieldPlan | null {
 	const { name } = base;
 	const argument = (argName: string) => ({ path: siblings.get(argName)?.path ?? null, field: event.format.fields.find((x) => x.name === argName) as Field });
 	const buffer = () => ({ type: '__u8', dims: [options.stringSize], lengthName: namer(`${name}_len`), totalName: namer(`${name}_total`) });
@@ -385,16 +405,21 @@ function planArgument(base: Omit<FieldPlan, 'read' | 'show' | 'type'>, event: Ev
 			};
 		case 'out-length':
 			return { ...base, read: 'out-int', show: 'signed', type: '__s32', when: 'exit', pointerName: namer(`${name}_at`) };
+		case 'out-struct': {
+			const layout = outStructLayout(role.struct, arch);
+			if (!layout) return null;
+			return { ...base, read: 'out-struct', show: 'struct', type: `struct ${layout.struct}`, when: 'exit', pointerName: namer(`${name}_at`), lengthName: namer(`${name}_len`), layout };
+		}
 		case undefined:
 			return null;
 	}
 }
 
-function planField(event: Event, f: Field, name: string, access: CtxAccess, siblings: Map<string, CtxAccess>, options: GeneratorOptions, lengthNamer: (raw: string) => string, role: ArgRole | undefined): FieldPlan {
+function planField(event: Event, f: Field, name: string, access: CtxAccess, siblings: Map<string, CtxAccess>, options: GeneratorOptions, lengthNamer: (raw: string) => string, role: ArgRole | undefined, arch: string): FieldPlan {
 	const { path } = access;
 	const base = {
 		field: f, name, path, cast: null, lengthName: null, length: null, elementSize: 1, elementSigned: false, dims: [] as number[],
-		when: 'enter' as const, pointerName: null, lengthPointerName: null, lengthPointer: null, totalName: null,
+		when: 'enter' as const, pointerName: null, lengthPointerName: null, lengthPointer: null, totalName: null, layout: null,
 	};
 	// Load a scalar straight from ctx only when it is aligned and not a struct; copy its bytes otherwise.
 	const direct = !access.aggregate && f.offset % Math.min(f.size, 8) === 0;
@@ -408,20 +433,22 @@ function planField(event: Event, f: Field, name: string, access: CtxAccess, sibl
 	}
 	if (f.arrayLength) {
 		const elementSize = f.size / f.arrayLength;
-		if (elementSize === 1 && /^(signed )?char$/.test(f.type)) return { ...base, read: 'copy', show: 'chars', type: 'char', dims: [f.arrayLength] };
+		// Copied element by element when the ctx member's elements are the record's: one aligned load each.
+		const read = (recordElementSize: number) => (path !== null && access.elementSize === recordElementSize && f.offset % recordElementSize === 0 ? 'ctx-array' : 'copy');
+		if (elementSize === 1 && /^(signed )?char$/.test(f.type)) return { ...base, read: read(1), show: 'chars', type: 'char', dims: [f.arrayLength] };
 		if (elementSize === 1) {
 			const show = byteArrayShow(f, f.arrayLength);
-			return { ...base, read: 'copy', show, type: '__u8', dims: [f.arrayLength], lengthName: null };
+			return { ...base, read: read(1), show, type: '__u8', dims: [f.arrayLength], lengthName: null };
 		}
 		if ([2, 4, 8].includes(elementSize)) {
-			return { ...base, read: 'copy', show: 'array', type: scalarType(elementSize, f.signed), dims: [f.arrayLength], elementSize, elementSigned: f.signed };
+			return { ...base, read: read(elementSize), show: 'array', type: scalarType(elementSize, f.signed), dims: [f.arrayLength], elementSize, elementSigned: f.signed };
 		}
-		return { ...base, read: 'copy', show: 'bytes', type: '__u8', dims: [f.size] };
+		return { ...base, read: read(1), show: 'bytes', type: '__u8', dims: [f.size] };
 	}
 	if (isPointer(f.type)) {
 		const pointer = { ...base, read: 'value' as const, type: scalarType(f.size, false) };
 		if (isSyscallEnter(event)) {
-			const planned = planArgument(base, event, role, siblings, options, lengthNamer);
+			const planned = planArgument(base, event, role, siblings, options, lengthNamer, arch);
 			if (planned) return planned;
 		} else if (isCharPointer(f.type)) {
 			return { ...base, read: 'kernel-string', show: 'string', type: 'char', dims: [options.stringSize] };
@@ -509,7 +536,7 @@ function planEvent(event: Event, input: PlanInput, options: GeneratorOptions, na
 			omitted.push({ name: f.name, reason: `the kernel fills this copy${of ? ` of ${of}` : ''} in its own trace buffer only, not in the record a BPF program gets (verified on 7.2: it reads as garbage); ${source} read from user memory instead` });
 			continue;
 		}
-		fields.push(planField(event, f, name, paths.get(f.name) ?? { path: null, aggregate: false, vmlinux: false }, paths, options, memberNamer, roles.get(f.name)));
+		fields.push(planField(event, f, name, paths.get(f.name) ?? NO_ACCESS, paths, options, memberNamer, roles.get(f.name), input.kernel.arch));
 	}
 	return {
 		event, ident, kind: namers.kind(`RECORD_${ident.toUpperCase()}`), recordStruct: namers.tag(`record_${ident}`), scratchMap: namers.global(`${ident}_scratch`),

@@ -19,7 +19,7 @@ const READ_KERNEL: Requirement = { feature: { zh: 'bpf_probe_read_kernel()', en:
 const GLOBAL_DATA: Requirement = { feature: { zh: '只读全局变量（-p/-c 过滤）', en: 'read-only global data (the -p/-c filters)' }, since: [5, 2] };
 const KERNEL_BTF: Requirement = { feature: { zh: '内核 BTF（/sys/kernel/btf/vmlinux，CO-RE 用）', en: 'kernel BTF (/sys/kernel/btf/vmlinux, for CO-RE)' }, since: [5, 4] };
 
-const USER_READS = new Set(['user-string', 'sockaddr', 'argv', 'user-buffer', 'out-buffer', 'out-sockaddr', 'out-int']);
+const USER_READS = new Set(['user-string', 'sockaddr', 'argv', 'user-buffer', 'out-buffer', 'out-sockaddr', 'out-int', 'out-struct']);
 const KERNEL_READS = new Set(['copy', 'loc-string', 'loc-bytes', 'kernel-string']);
 
 /** What a planned program uses that not every kernel has, oldest first. */

@@ -14,7 +14,8 @@ const DATA = join(import.meta.dirname, '../../../data');
 const kernels = [...listKernelIds(DATA).map((id) => readSnapshot(DATA, id)), fixtureSnapshot('running-6.18-amd64')];
 const enters = kernels.flatMap((k) => k.events.filter((e) => e.category === 'syscalls' && e.name.startsWith('sys_enter_')).map((event) => ({ kernel: k.provenance.id, event })));
 
-const describeRole = (role: ArgRole) => ('length' in role ? `${role.kind}(${role.length}${role.kind === 'out-buffer' ? `, ${role.filled}` : ''})` : role.kind === 'out-length' ? `out-length(of ${role.of})` : role.kind);
+const describeRole = (role: ArgRole) =>
+	'length' in role ? `${role.kind}(${role.length}${role.kind === 'out-buffer' ? `, ${role.filled}` : ''})` : role.kind === 'out-length' ? `out-length(of ${role.of})` : role.kind === 'out-struct' ? `out-struct(${role.struct})` : role.kind;
 
 describe('syscall argument roles on every captured kernel', () => {
 	it('gives every byte buffer with a length a direction (REVIEWED_DIRECTIONS names the rest)', () => {
@@ -39,7 +40,7 @@ describe('syscall argument roles on every captured kernel', () => {
 		const syscalls = new Set(enters.map(({ event }) => syscallOf(event)));
 		const lines = [...byRole].sort().map(([kind, args]) => `${kind.padEnd(13)} ${String(args.size).padStart(3)}: ${[...args].sort().join(' ')}`);
 		console.log([`${syscalls.size} syscalls on ${kernels.length} kernels (${enters.length} sys_enter events)`, ...lines].join('\n'));
-		for (const kind of ['string', 'in-buffer', 'out-buffer', 'sockaddr-in', 'sockaddr-out', 'out-length', 'argv']) expect(byRole.get(kind)?.size, kind).toBeGreaterThan(0);
+		for (const kind of ['string', 'in-buffer', 'out-buffer', 'sockaddr-in', 'sockaddr-out', 'out-length', 'out-struct', 'argv']) expect(byRole.get(kind)?.size, kind).toBeGreaterThan(0);
 	});
 
 	// What the kernel source says these arguments are (net/socket.c, fs/read_write.c, kernel/sys.c, ipc/mqueue.c…).
@@ -67,6 +68,13 @@ describe('syscall argument roles on every captured kernel', () => {
 		mount: { dev_name: 'string', dir_name: 'string', type: 'string' },
 		truncate: { path: 'string' },
 		execve: { filename: 'string', argv: 'argv' },
+		newstat: { filename: 'string', statbuf: 'out-struct(stat)' },
+		newlstat: { filename: 'string', statbuf: 'out-struct(stat)' },
+		newfstat: { statbuf: 'out-struct(stat)' },
+		newfstatat: { filename: 'string', statbuf: 'out-struct(stat)' },
+		statx: { filename: 'string', buffer: 'out-struct(statx)' },
+		statfs: { pathname: 'string', buf: 'out-struct(statfs)' },
+		fstatfs: { buf: 'out-struct(statfs)' },
 	};
 
 	it.each(Object.entries(EXPECTED))('%s: the roles the kernel source gives', (call, expected) => {

@@ -10,6 +10,7 @@
  * syscall of every captured kernel and fails on a byte buffer that has no reviewed direction.
  */
 import type { Event, Field } from '../../schemas/snapshot.ts';
+import { OUT_STRUCTS } from './out-structs.ts';
 
 export type ArgRole =
 	/** A NUL-terminated string the caller passes (a path, a name). */
@@ -25,6 +26,8 @@ export type ArgRole =
 	| { kind: 'sockaddr-in'; length: string }
 	/** A socket address the kernel writes, its length written to the `int *` named by `length`: accept, recvfrom, getsockname. */
 	| { kind: 'sockaddr-out'; length: string }
+	/** A struct the kernel fills for the caller (out-structs.ts): stat's `struct stat *statbuf`, statx's `struct statx *buffer`. */
+	| { kind: 'out-struct'; struct: string }
 	/** An `int *` through which the kernel writes back a length: accept's `upeer_addrlen`. */
 	| { kind: 'out-length'; of: string }
 	/** execve's NULL-terminated array of string pointers. */
@@ -70,6 +73,8 @@ const LENGTH_NAME = /(^|_)(count|size|bufsiz|bytecount|argsz)$|(^|_)[a-z]*len$/;
 /** `char *` arguments that are strings even without `const` (mount's, umount's, utime's). */
 const STRING_NAME = /(^|_)(name|path|pathname|filename|dir_name|dev_name|type)$/;
 const INT_POINTER = /^(unsigned )?int \*$/;
+/** A pointer to a struct that is not `const`: `struct stat *`. */
+const STRUCT_POINTER = /^struct (\w+) \*$/;
 
 const isPointer = (f: Field) => f.type.includes('*');
 
@@ -125,6 +130,8 @@ export function syscallArgRoles(event: Event): Map<string, ArgRole> {
 			return;
 		}
 		if (f.name === 'argv' && /char \*const \*$/.test(f.type)) roles.set(f.name, { kind: 'argv' });
+		const struct = STRUCT_POINTER.exec(f.type)?.[1];
+		if (struct && OUT_STRUCTS.includes(struct)) roles.set(f.name, { kind: 'out-struct', struct });
 	});
 	return roles;
 }
@@ -139,4 +146,4 @@ export function unreviewedBuffers(event: Event): string[] {
 }
 
 /** Whether a role is read at sys_exit: the kernel writes it during the call. */
-export const readAtExit = (role: ArgRole | undefined) => role !== undefined && (role.kind === 'out-buffer' || role.kind === 'sockaddr-out' || role.kind === 'out-length');
+export const readAtExit = (role: ArgRole | undefined) => role !== undefined && ['out-buffer', 'sockaddr-out', 'out-length', 'out-struct'].includes(role.kind);

@@ -7,6 +7,8 @@ export interface KernelCoverage {
 	fields: number;
 	/** Fields with a decoder, by kind. */
 	decoded: Record<DecoderKind, number>;
+	/** Conditional texts decoded as part of the field they test (openat's `O_RDONLY|`, sched_switch's `+`). */
+	affixes: number;
 	/** Fields without one, by why. */
 	raw: Record<RawReason['why'], number>;
 	/** Every expression not read, with its event. */
@@ -19,6 +21,7 @@ export function kernelCoverage(events: readonly Event[]): KernelCoverage {
 		events: events.length,
 		fields: 0,
 		decoded: Object.fromEntries(DECODER_KINDS.map((k) => [k, 0])) as Record<DecoderKind, number>,
+		affixes: 0,
 		raw: { plain: 0, 'not-printed': 0, unread: 0 },
 		unread: [],
 		byCategory: {},
@@ -27,7 +30,10 @@ export function kernelCoverage(events: readonly Event[]): KernelCoverage {
 		const decoding = decodeEvent(event.format);
 		// A few formats list a name twice; a field is counted once, as the decoding keys it.
 		coverage.fields += new Set(event.format.fields.map((f) => f.name)).size;
-		for (const d of decoding.decoders.values()) coverage.decoded[d.kind]++;
+		for (const d of decoding.decoders.values()) {
+			coverage.decoded[d.kind]++;
+			if (d.kind === 'flags' || d.kind === 'symbolic') coverage.affixes += (d.before?.length ?? 0) + (d.after?.length ?? 0);
+		}
 		for (const r of decoding.raw.values()) coverage.raw[r.why]++;
 		for (const u of decoding.unread) {
 			coverage.unread.push({ ...u, event: `${event.category}:${event.name}` });

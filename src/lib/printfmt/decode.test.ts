@@ -137,6 +137,22 @@ describe('the parts', () => {
 		expect(d.raw.get('a')).toEqual({ why: 'unread', categories: ['syntax'] });
 	});
 
+	it('takes a conditional text as part of the field only when its %s touches the names\' %s, and says what the rest is', () => {
+		const decode = (printFmt: string) => decodeEvent({ commonFields: [], fields: [{ name: 'f' } as never, { name: 'g' } as never], printFmt });
+		const table = '__print_symbolic(REC->f, { 1, "ONE" })';
+		const touching = decode(`"f=%s%s%s g=%d", (REC->f & 8) ? "<" : "", ${table}, REC->f == 2 ? "!" : "?", REC->g`);
+		expect(touching.unread).toEqual([]);
+		expect(touching.decoders.get('f')).toMatchObject({ before: [{ then: '<', else: '' }], after: [{ then: '!', else: '?' }] });
+		// A space between them, another field's test, a test the loader cannot make as the kernel does: not attached.
+		const apart = decode(`"f=%s %s %s%s", (REC->f & 8) ? "<" : "", ${table}, REC->g ? "+" : "", REC->f < 0 ? "-" : ""`);
+		expect(apart.decoders.get('f')).toEqual({ kind: 'symbolic', field: 'f', entries: [{ value: 1n, name: 'ONE' }] });
+		expect(apart.unread.map((u) => [u.argument, u.textKind])).toEqual([
+			[0, 'own-text'],
+			[2, 'own-text'],
+			[3, 'condition'],
+		]);
+	});
+
 	it('takes casts apart from parenthesised expressions', () => {
 		const [cast, paren, typeofCast] = parsePrintFmt('"%d %d %d", (unsigned long)REC->a, (REC->b) - 1, (typeof(x))(REC->c)').args;
 		expect(cast).toMatchObject({ k: 'cast', type: 'unsigned long', operand: { k: 'member', name: 'a' } });

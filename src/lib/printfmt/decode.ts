@@ -6,6 +6,7 @@
  * reader does not take apart (each such expression is listed with a category, never dropped silently).
  */
 import type { EventFormat } from '../../schemas/snapshot.ts';
+import { fieldCondition, type Condition } from './condition.ts';
 import { evaluateConstant } from './evaluate.ts';
 import { exprText, parsePrintFmt, PrintFmtError, type Conversion, type Expr } from './parse.ts';
 
@@ -15,8 +16,26 @@ export interface TableEntry {
 	name: string;
 }
 
+/**
+ * Text the print fmt prints right against a field's names, chosen by a condition on that field: a `%s`
+ * of its own next to the names' `%s` (7.2's openat prints `O_RDONLY|` before the other flags when the
+ * access mode bits are 0, sched_switch prints `+` after a preempted task's state).
+ */
+export interface Affix {
+	test: Condition;
+	/** Printed when the condition holds (`then`) and when it does not (`else`). */
+	then: string;
+	else: string;
+}
+
+/** Affixes of a flags or symbolic decoder, in print order; absent when the print fmt has none. */
+interface Affixes {
+	before?: Affix[];
+	after?: Affix[];
+}
+
 export type FieldDecoder =
-	| {
+	| ({
 			kind: 'flags';
 			field: string;
 			delimiter: string;
@@ -25,8 +44,8 @@ export type FieldDecoder =
 			mask: bigint | null;
 			/** Text printed when the (masked) value is 0 (`"R"` for a running task's prev_state); null when 0 prints nothing. */
 			zeroName: string | null;
-	  }
-	| { kind: 'symbolic'; field: string; entries: TableEntry[] }
+	  } & Affixes)
+	| ({ kind: 'symbolic'; field: string; entries: TableEntry[] } & Affixes)
 	/** `__print_hex` (bytes apart) or `__print_hex_str` (bytes together). */
 	| { kind: 'hex'; field: string; spaced: boolean }
 	| { kind: 'array'; field: string; elementSize: number | null }
@@ -62,12 +81,32 @@ export const UNREAD_CATEGORIES: Record<UnreadCategory, string> = {
 	'unknown-field': 'REC-> names something that is not a field of the event',
 };
 
+/** What kind of conditional text was left unread (the report counts them apart). */
+export type ConditionalTextKind =
+	/** `REC->x ? "a" : "b"` is how the field is shown: the loader prints its number (and true/false for a bool). */
+	| 'own-text'
+	/** The condition tests several fields, or none. */
+	| 'several-fields'
+	/** The condition is not bit tests, equality and logic on the field (a comparison, a shift, a cast, an enum name). */
+	| 'condition'
+	/** A branch is not a string literal: a table used for some values only, a number, nested conditions. */
+	| 'mixed';
+
+export const CONDITIONAL_TEXT_KINDS: Record<ConditionalTextKind, string> = {
+	'own-text': "the text is how the field is shown (no decoded value of it beside): the loader prints the field's value",
+	'several-fields': 'the condition tests several fields, or none',
+	condition: "the condition's result depends on the field's C type or on names the kernel did not export",
+	mixed: 'a branch is not a string literal: a table used for some values only, a number, nested conditions',
+};
+
 export interface Unread {
 	/** Index of the argument after the format string; -1 for the whole line. */
 	argument: number;
 	/** The event's fields the expression reads. */
 	fields: string[];
 	category: UnreadCategory;
+	/** For 'conditional-text': which kind. */
+	textKind?: ConditionalTextKind;
 	/** What exactly could not be read. */
 	detail: string;
 	/** The expression, shortened. */
@@ -185,7 +224,27 @@ function sameExpr(a: Expr, b: Expr, depth = 0): boolean {
 
 type Problem = Omit<Unread, 'argument' | 'expression'>;
 /** One argument: a decoder (with the table entries it could not read), a field printed as it is, or why not. */
-type Outcome = { decoder: FieldDecoder; problems: Problem[] } | { plain: string } | { unread: Problem };
+type Outcome = { decoder: FieldDecoder; problems: Problem[] } | { plain: string } | { unread: Problem; affix?: FieldAffix };
+
+/** Conditional text that tests one field the way a loader can test it: a candidate affix of that field. */
+interface FieldAffix {
+	field: string;
+	affix: Affix;
+}
+
+/** `test ? "a" : "b"`: an affix candidate, or the kind of conditional text it is and why it is not one. */
+function conditionalText(x: Extract<Expr, { k: 'ternary' }>): FieldAffix | { kind: ConditionalTextKind; detail: string } {
+	const then = stripCasts(x.then);
+	const otherwise = stripCasts(x.else);
+	const test = exprText(x.test, 60);
+	if (then.k !== 'str' || otherwise.k !== 'str') return { kind: 'mixed', detail: `text or a value chosen by ${test}` };
+	const fields = fieldsRead(x.test);
+	if (fields.length !== 1) return { kind: 'several-fields', detail: `text chosen by ${test}, which tests ${fields.length === 0 ? 'no field' : fields.map((f) => `REC->${f}`).join(', ')}` };
+	const field = fields[0] as string;
+	const condition = fieldCondition(x.test, field);
+	if (typeof condition === 'string') return { kind: 'condition', detail: `text chosen by ${test}: ${condition}` };
+	return { field, affix: { test: condition, then: then.value, else: otherwise.value } };
+}
 
 const unread = (category: UnreadCategory, fields: string[], detail: string): Outcome => ({ unread: { category, fields, detail } });
 
@@ -281,7 +340,11 @@ function analyse(arg: Expr): Outcome {
 			}
 		}
 		const fields = fieldsRead(x);
-		if (then.k === 'str' || otherwise.k === 'str') return unread('conditional-text', fields, `text chosen by ${exprText(x.test, 60)}`);
+		if (then.k === 'str' || otherwise.k === 'str') {
+			const text = conditionalText(x);
+			if ('affix' in text) return { unread: { category: 'conditional-text', textKind: 'own-text', fields, detail: `text chosen by ${exprText(x.test, 60)}` }, affix: text };
+			return { unread: { category: 'conditional-text', textKind: text.kind, fields, detail: text.detail } };
+		}
 		return unread('arithmetic', fields, 'a conditional value');
 	}
 	const fields = fieldsRead(x);
@@ -306,14 +369,62 @@ function findCall(root: Expr): string | null {
 	return null;
 }
 
-/** The conversion that prints argument `index`, skipping `*` widths (null past the last). */
-function conversionOf(conversions: Conversion[], index: number): Conversion | null {
+/** The index of the conversion that prints argument `index`, skipping `*` widths (-1 for a width, or past the last). */
+function conversionIndexOf(conversions: Conversion[], index: number): number {
 	let at = 0;
-	for (const c of conversions) {
-		if (index < at + c.takes) return index === at + c.takes - 1 ? c : null;
+	for (const [i, c] of conversions.entries()) {
+		if (index < at + c.takes) return index === at + c.takes - 1 ? i : -1;
 		at += c.takes;
 	}
-	return null;
+	return -1;
+}
+
+const conversionOf = (conversions: Conversion[], index: number): Conversion | null => conversions[conversionIndexOf(conversions, index)] ?? null;
+
+/**
+ * Conditional texts printed right against a field's decoded names: each a plain `%s` with nothing between
+ * it and the next, running up to the names' own `%s` (`flags: %s%s` of openat, `prev_state=%s%s` of
+ * sched_switch). They become the decoder's `before` and `after`; returns the arguments they take.
+ */
+function attachAffixes(outcomes: Outcome[], conversions: Conversion[]): Set<number> {
+	const taken = new Set<number>();
+	const byArgument = outcomes.map((_, argument) => conversionIndexOf(conversions, argument));
+	const argumentOf = new Map(byArgument.map((c, argument) => [c, argument]));
+	const isPlainS = (c: number) => conversions[c]?.text === '%s';
+	const touching = (c: number) => {
+		const a = conversions[c] as Conversion;
+		return conversions[c + 1]?.at === a.at + a.text.length;
+	};
+	const affixOf = (c: number, field: string): Affix | null => {
+		const argument = argumentOf.get(c);
+		const o = argument === undefined ? undefined : outcomes[argument];
+		return o && 'affix' in o && o.affix?.field === field && isPlainS(c) && !taken.has(argument as number) ? o.affix.affix : null;
+	};
+	const seen = new Set<string>();
+	for (const [argument, outcome] of outcomes.entries()) {
+		if (!('decoder' in outcome) || (outcome.decoder.kind !== 'flags' && outcome.decoder.kind !== 'symbolic')) continue;
+		const decoder = outcome.decoder;
+		const c = byArgument[argument] as number;
+		// Only the decoder the field keeps (its first), and only when its names are printed by a plain %s.
+		if (seen.has(decoder.field) || !isPlainS(c)) continue;
+		seen.add(decoder.field);
+		const before: Affix[] = [];
+		for (let b = c - 1; b >= 0 && touching(b); b--) {
+			const affix = affixOf(b, decoder.field);
+			if (!affix) break;
+			before.unshift(affix);
+			taken.add(argumentOf.get(b) as number);
+		}
+		const after: Affix[] = [];
+		for (let a = c + 1; a < conversions.length && touching(a - 1); a++) {
+			const affix = affixOf(a, decoder.field);
+			if (!affix) break;
+			after.push(affix);
+			taken.add(argumentOf.get(a) as number);
+		}
+		if (before.length > 0 || after.length > 0) outcome.decoder = { ...decoder, ...(before.length > 0 ? { before } : {}), ...(after.length > 0 ? { after } : {}) };
+	}
+	return taken;
 }
 
 /** Every field's decoder, or why it has none, from the event's own print fmt. Never throws for bad input. */
@@ -331,9 +442,13 @@ export function decodeEvent(format: Pick<EventFormat, 'commonFields' | 'fields' 
 		if (!(error instanceof PrintFmtError)) throw error;
 		unreadList.push({ argument: -1, fields: [...names], category: 'syntax', detail: error.message, expression: format.printFmt.slice(0, 80) });
 	}
-	for (const [argument, arg] of (parsed?.args ?? []).entries()) {
+	const args = parsed?.args ?? [];
+	const outcomes = args.map(analyse);
+	const affixes = attachAffixes(outcomes, parsed?.conversions ?? []);
+	for (const [argument, arg] of args.entries()) {
+		if (affixes.has(argument)) continue;
 		const expression = exprText(arg);
-		const outcome = analyse(arg);
+		const outcome = outcomes[argument] as Outcome;
 		const note = (u: Problem) => unreadList.push({ ...u, argument, expression });
 		if ('plain' in outcome) {
 			if (!known.has(outcome.plain)) note({ category: 'unknown-field', fields: [], detail: `${outcome.plain} is not a field of this event` });

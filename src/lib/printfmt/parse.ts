@@ -426,6 +426,8 @@ class Parser {
 export interface Conversion {
 	/** As written: `%d`, `%08lx`, `%pI4`, `%*ph`. */
 	text: string;
+	/** Where it starts in the format string (so a conversion right after another, `%s%s`, can be told apart). */
+	at: number;
 	/** The conversion letter: `d`, `u`, `x`, `s`, `p`, `c`… */
 	letter: string;
 	/** After `%p`: `S`, `I4`, `M`, `h`… (empty otherwise). */
@@ -466,7 +468,7 @@ export function conversions(format: string): Conversion[] {
 			while (i < format.length && isIdChar(format[i] as string)) i++;
 			pointerExtension = format.slice(from, i);
 		}
-		out.push({ text: format.slice(start, i), letter, pointerExtension, takes });
+		out.push({ text: format.slice(start, i), at: start, letter, pointerExtension, takes });
 	}
 	return out;
 }

@@ -82,7 +82,7 @@ export interface KernelComparison {
 	same: number;
 }
 
-export function compareKernels(mine: readonly Pick<Event, 'category' | 'name' | 'format'>[], theirs: PackedKernelFields): KernelComparison {
+export function compareKernels(mine: readonly (Pick<Event, 'category' | 'name'> & { format: Pick<Event['format'], 'commonFields' | 'fields'> })[], theirs: PackedKernelFields): KernelComparison {
 	const own = new Map(mine.map((e) => [`${e.category}:${e.name}`, [...e.format.commonFields, ...e.format.fields].map(fieldSignature)]));
 	const missing = Object.keys(theirs.events).filter((key) => !own.has(key)).sort();
 	const added: string[] = [];

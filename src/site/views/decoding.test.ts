@@ -14,14 +14,18 @@ const decoding = (key: string, from = k72) => decodeEvent(from.get(key)!.format)
 describe("the field table's value column", () => {
 	it("shows sched_switch's prev_state table open, with its mask and the name for 0", () => {
 		const cell = toHtml(decodingCell('en', decoding('sched:sched_switch'), 'prev_state'));
-		expect(cell).toContain('<details class="names" open><summary>flags: 8 names joined by “|” (masked with 0xff first, 0 shows as R)</summary>');
-		expect(cell).toContain('<td class="num"><code>0x1</code></td><td><code>S</code></td>');
+		expect(cell).toContain('<details class="names" open><summary>flags: 8 names joined by “|” (masked with 0xff first, 0 shows as R, “+” after the names, depending on the value)</summary>');
+		expect(cell).toContain('<tr><td>0x1<td>S<tr><td>0x2<td>D');
+	});
+
+	it("says openat's O_RDONLY| comes before the names on 7.2", () => {
+		expect(toHtml(decodingCell('zh', decoding('syscalls:sys_enter_openat'), 'flags'))).toContain('标志位：15 个名字，以 “|” 连接 (0 显示为 O_RDONLY, 视取值在名字前加 “O_RDONLY|”)');
 	});
 
 	it("collapses kfree_skb's long table of drop reasons", () => {
 		const cell = toHtml(decodingCell('zh', decoding('skb:kfree_skb'), 'reason'));
-		expect(cell).toMatch(/^<details class="names"><summary>取值名：\d{3} 个<\/summary>/);
-		expect(cell).toContain('<code>NO_SOCKET</code>');
+		expect(cell).toMatch(/^<td><details class="names"><summary>取值名：\d{3} 个<\/summary>/);
+		expect(cell).toContain('<td>NO_SOCKET');
 	});
 
 	it('says why a field stays a number: no table on 6.12, an enum the kernel did not export, not printed', () => {

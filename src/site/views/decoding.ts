@@ -3,7 +3,7 @@
  * field table's last column, and the value tables that changed between kernels. Built at build time
  * and again in the browser when the reader picks another kernel.
  */
-import type { EventDecoding, FieldDecoder, TableEntry } from '../../lib/printfmt/decode.ts';
+import type { Affix, EventDecoding, FieldDecoder, TableEntry } from '../../lib/printfmt/decode.ts';
 import type { TableChange } from '../../lib/printfmt/table-changes.ts';
 import { html, raw, type RawHtml } from '../html.ts';
 import { strings, type Lang } from '../i18n.ts';
@@ -17,25 +17,42 @@ function namesTable(lang: Lang, d: Extract<FieldDecoder, { kind: 'flags' | 'symb
 	const t = strings(lang);
 	const value = (e: TableEntry) => (d.kind === 'flags' ? hex(e.value) : e.value > 0x7fffffffffffffffn ? String(e.value - (1n << 64n)) : String(e.value));
 	const open = d.entries.length <= OPEN_UP_TO ? ' open' : '';
-	return html`<details class="names"${raw(open)}><summary>${summary}</summary><table class="names" aria-label="${t.decodeNames}"><tbody>${d.entries.map((e) => html`<tr><td class="num"><code>${value(e)}</code></td><td><code>${e.name}</code></td></tr>`)}</tbody></table></details>`;
+	return html`<details class="names"${raw(open)}><summary>${summary}</summary><table class="names" aria-label="${t.decodeNames}">${d.entries.map((e) => html`<tr><td>${value(e)}<td>${e.name}`)}</table></details>`;
 }
 
-/** The cell for one field: its decoder, or why the kernel prints it as a plain number. */
+/**
+ * The cell for one field (an open `<td>`, closed by the next row: the field table's markup is lean,
+ * see fieldTable): its decoder, or why the kernel prints it as a plain number (muted).
+ */
 export function decodingCell(lang: Lang, decoding: EventDecoding, field: string): RawHtml {
 	const t = strings(lang);
 	const d = decoding.decoders.get(field);
-	if (d?.kind === 'flags') {
-		const notes = [d.mask !== null ? t.decodeMask(hex(d.mask)) : '', d.zeroName !== null ? t.decodeZero(d.zeroName) : ''].filter(Boolean).join(', ');
-		return namesTable(lang, d, `${t.decodeFlags(d.entries.length, d.delimiter)}${notes ? ` (${notes})` : ''}`);
+	const cell = (text: string) => html`<td>${text}`;
+	const muted = (text: string) => html`<td class="muted">${text}`;
+	if (d?.kind === 'flags' || d?.kind === 'symbolic') {
+		// Conditional text the print fmt prints against the names (7.2 openat's “O_RDONLY|”), by the texts it can print.
+		const affix = (where: 'before' | 'after', affixes: Affix[] | undefined) => {
+			const texts = [...new Set((affixes ?? []).flatMap((a) => [a.then, a.else]).filter(Boolean))];
+			return texts.length > 0 ? t.decodeAffix(where, texts.map((x) => `“${x}”`).join(' / ')) : '';
+		};
+		const notes = [
+			d.kind === 'flags' && d.mask !== null ? t.decodeMask(hex(d.mask)) : '',
+			d.kind === 'flags' && d.zeroName !== null ? t.decodeZero(d.zeroName) : '',
+			affix('before', d.before),
+			affix('after', d.after),
+		]
+			.filter(Boolean)
+			.join(', ');
+		const what = d.kind === 'flags' ? t.decodeFlags(d.entries.length, d.delimiter) : t.decodeSymbolic(d.entries.length);
+		return html`<td>${namesTable(lang, d, `${what}${notes ? ` (${notes})` : ''}`)}`;
 	}
-	if (d?.kind === 'symbolic') return namesTable(lang, d, t.decodeSymbolic(d.entries.length));
-	if (d?.kind === 'hex') return html`<span class="read-how">${t.decodeHex(d.spaced)}</span>`;
-	if (d?.kind === 'array') return html`<span class="read-how">${t.decodeArray(d.elementSize)}</span>`;
-	if (d?.kind === 'string') return html`<span class="read-how">${t.decodeString}</span>`;
+	if (d?.kind === 'hex') return cell(t.decodeHex(d.spaced));
+	if (d?.kind === 'array') return cell(t.decodeArray(d.elementSize));
+	if (d?.kind === 'string') return cell(t.decodeString);
 	const raw = decoding.raw.get(field);
-	if (!raw || raw.why === 'not-printed') return html`<span class="read-how muted">${t.decodeNotPrinted}</span>`;
-	if (raw.why === 'plain') return html`<span class="read-how muted">${t.decodePlain(raw.conversion)}</span>`;
-	return html`<span class="read-how muted">${t.decodeUnread(raw.categories.map((c) => t.decodeCategory(c)).join('; '))}</span>`;
+	if (!raw || raw.why === 'not-printed') return muted(t.decodeNotPrinted);
+	if (raw.why === 'plain') return muted(t.decodePlain(raw.conversion));
+	return muted(t.decodeUnread(raw.categories.map((c) => t.decodeCategory(c)).join('; ')));
 }
 
 /** At most this many names listed per change; the rest are counted. */

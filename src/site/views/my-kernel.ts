@@ -3,11 +3,11 @@
  * origin, and how it differs from the nearest captured kernel, every event a link. Rendered in the
  * browser (the kernel exists only there) as HTML strings, like the event page's views.
  */
-import type { Snapshot } from '../../schemas/snapshot.ts';
 import { html, type RawHtml } from '../html.ts';
 import { num, strings, type Lang } from '../i18n.ts';
 import type { CategoryCount, FieldPlace, KernelComparison } from '../my-kernel/compare.ts';
 import { countEvents } from '../my-kernel/compare.ts';
+import type { KernelReport } from '../my-kernel/import.ts';
 import type { Urls } from '../urls.ts';
 
 /** Long lists show this many events, then say how many more there are. */
@@ -18,7 +18,7 @@ const splitKey = (key: string) => {
 	return { category: key.slice(0, at), name: key.slice(at + 1) };
 };
 
-export function kernelSummary(lang: Lang, stored: { snapshot: Snapshot; fileName: string; importedAt: string }, urls: Urls): RawHtml {
+export function kernelSummary(lang: Lang, stored: { snapshot: KernelReport; fileName: string; importedAt: string }, urls: Urls): RawHtml {
 	const t = strings(lang);
 	const { provenance: p, events } = stored.snapshot;
 	const source = p.source.kind === 'contributed' ? p.source : null;

@@ -98,7 +98,7 @@ static void print_sys_enter_openat(const struct record_sys_enter_openat *r)
 	tp_print_header(r->header.pid, r->header.comm, "sys_enter_openat");
 	tp_print_signed("dfd", r->dfd);
 	tp_print_user_string("filename", r->filename, sizeof(r->filename), r->filename_len);
-	tp_print_flags("flags", (unsigned long long)r->flags, decode_flags, sizeof(decode_flags) / sizeof(decode_flags[0]), "|", ~0ULL, "O_RDONLY");
+	tp_print_flags("flags", (unsigned long long)r->flags, decode_flags, sizeof(decode_flags) / sizeof(decode_flags[0]), "|", ~0ULL, "O_RDONLY", decode_flags_before, NULL);
 	tp_print_octal("mode", r->mode);
 	tp_print_errno("ret", r->ret);
 	putchar('\n');

@@ -50,6 +50,11 @@ static const struct tp_name decode_flags[] = {
 	{ 0x40000ULL, "O_NOATIME" },
 	{ 0x80000ULL, "O_CLOEXEC" },
 };
+/* flags: the text its print fmt prints before the names. */
+static inline const char *decode_flags_before(unsigned long long v)
+{
+	return ((v & 0xfffffffffffffffcULL) && !(v & 0x3ULL)) ? "O_RDONLY|" : "";
+}
 #endif /* TP_HELPERS_H */
 
 #endif /* SYS_ENTER_OPENAT_H */

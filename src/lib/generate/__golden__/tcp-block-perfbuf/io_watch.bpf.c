@@ -23,6 +23,19 @@ static __always_inline int fill_header(struct record_header *h, __u32 kind)
 	return 1;
 }
 
+/*
+ * Copy elements [i, i + n) of an array inside the record: one load per element at ctx + a constant offset.
+ * The record is ctx memory, read directly (no bpf_probe_read_kernel), but the verifier accepts a ctx read only
+ * as a load at ctx + a constant: a loop or memcpy that moves a pointer into ctx is refused ("dereference of
+ * modified ctx ptr"). With vmlinux.h, CO-RE relocates each element's offset to the running kernel's;
+ * `src` stays unparenthesized, as clang relocates `ctx->member[i]` but not `(ctx->member)[i]`.
+ */
+#define CTX_COPY_1(dst, src, i) ((dst)[i] = src[i])
+#define CTX_COPY_2(dst, src, i) (CTX_COPY_1(dst, src, i), CTX_COPY_1(dst, src, (i) + 1))
+#define CTX_COPY_4(dst, src, i) (CTX_COPY_2(dst, src, i), CTX_COPY_2(dst, src, (i) + 2))
+#define CTX_COPY_8(dst, src, i) (CTX_COPY_4(dst, src, i), CTX_COPY_4(dst, src, (i) + 4))
+#define CTX_COPY_16(dst, src, i) (CTX_COPY_8(dst, src, i), CTX_COPY_8(dst, src, (i) + 8))
+
 /* Records travel to the loader through per-CPU perf buffers (BPF ring buffers need Linux 5.8). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
@@ -61,10 +74,10 @@ int handle_tcp_retransmit_skb(struct trace_event_raw_tcp_retransmit_skb *ctx)
 	r->sport = ctx->sport;
 	r->dport = ctx->dport;
 	r->family = ctx->family;
-	bpf_probe_read_kernel(&r->saddr, sizeof(r->saddr), &ctx->saddr);
-	bpf_probe_read_kernel(&r->daddr, sizeof(r->daddr), &ctx->daddr);
-	bpf_probe_read_kernel(&r->saddr_v6, sizeof(r->saddr_v6), &ctx->saddr_v6);
-	bpf_probe_read_kernel(&r->daddr_v6, sizeof(r->daddr_v6), &ctx->daddr_v6);
+	CTX_COPY_4(r->saddr, ctx->saddr, 0);
+	CTX_COPY_4(r->daddr, ctx->daddr, 0);
+	CTX_COPY_16(r->saddr_v6, ctx->saddr_v6, 0);
+	CTX_COPY_16(r->daddr_v6, ctx->daddr_v6, 0);
 	r->err = ctx->err;
 	bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, r, sizeof(*r));
 	return 0;
@@ -84,8 +97,9 @@ int handle_block_rq_issue(struct trace_event_raw_block_rq *ctx)
 	r->nr_sector = ctx->nr_sector;
 	r->bytes = ctx->bytes;
 	r->ioprio = ctx->ioprio;
-	bpf_probe_read_kernel(&r->rwbs, sizeof(r->rwbs), &ctx->rwbs);
-	bpf_probe_read_kernel(&r->comm, sizeof(r->comm), &ctx->comm);
+	CTX_COPY_8(r->rwbs, ctx->rwbs, 0);
+	CTX_COPY_2(r->rwbs, ctx->rwbs, 8);
+	CTX_COPY_16(r->comm, ctx->comm, 0);
 	bpf_probe_read_kernel_str(r->cmd, sizeof(r->cmd), (void *)ctx + (ctx->__data_loc_cmd & 0xffff));
 	bpf_perf_event_output(ctx, &events, BPF_F_CURRENT_CPU, r, sizeof(*r));
 	return 0;

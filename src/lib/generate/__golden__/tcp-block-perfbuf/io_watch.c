@@ -79,7 +79,7 @@ static void print_tcp_retransmit_skb(const struct record_tcp_retransmit_skb *r)
 	tp_print_signed("state", r->state);
 	tp_print_unsigned("sport", r->sport);
 	tp_print_unsigned("dport", r->dport);
-	tp_print_symbolic("family", (unsigned long long)r->family, 0, decode_family, sizeof(decode_family) / sizeof(decode_family[0]));
+	tp_print_symbolic("family", (unsigned long long)r->family, 0, decode_family, sizeof(decode_family) / sizeof(decode_family[0]), NULL, NULL);
 	tp_print_ipv4("saddr", r->saddr);
 	tp_print_ipv4("daddr", r->daddr);
 	tp_print_ipv6("saddr_v6", r->saddr_v6);
