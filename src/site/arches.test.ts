@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { committedCatalog } from '../../tests/site/data.ts';
-import { archAvailability, archOf, archesOf, defaultKernel, groupByArch, onlyArch } from './arches.ts';
+import { archAvailability, archMask, archOf, archesOf, defaultKernel, groupByArch, kernelOnArch, onlyArch } from './arches.ts';
 import { orderKernels } from './kernels.ts';
 
 // The ids and machines of the committed Debian captures, given out of order.
@@ -22,6 +22,9 @@ describe('architectures of the captured kernels', () => {
 	it('lists amd64 first and groups kernels by architecture, oldest first within each', () => {
 		expect(archesOf([...kernels].reverse())).toEqual(['amd64', 'arm64']);
 		expect(archesOf([{ id: 'x-riscv64', arch: 'riscv64' }, ...kernels])).toEqual(['amd64', 'arm64', 'riscv64']);
+		// Bits of the event index: kernels 0, 1 and 3 are amd64.
+		expect(archMask(kernels, 'amd64')).toBe(0b01011);
+		expect(archMask(kernels, 'arm64')).toBe(0b10100);
 		expect(groupByArch(kernels).map((g) => [g.arch, ids(g.kernels)])).toEqual([
 			['amd64', ['5.10-amd64', '6.1-amd64', '7.2-amd64']],
 			['arm64', ['6.1-arm64', '7.2-arm64']],
@@ -37,6 +40,15 @@ describe('architectures of the captured kernels', () => {
 		// Asked for an architecture: its newest, falling back to the others.
 		expect(defaultKernel(kernels, () => true, 'arm64')?.id).toBe('7.2-arm64');
 		expect(defaultKernel(kernels, (id) => id.endsWith('-amd64'), 'arm64')?.id).toBe('7.2-amd64');
+	});
+
+	it('switches architecture to the same series when it has the event, else to the newest there that does', () => {
+		const byId = (id: string) => kernels.find((k) => k.id === id)!;
+		expect(kernelOnArch(kernels, () => true, byId('6.1-amd64'), 'arm64')?.id).toBe('6.1-arm64');
+		expect(kernelOnArch(kernels, () => true, byId('5.10-amd64'), 'arm64')?.id).toBe('7.2-arm64');
+		expect(kernelOnArch(kernels, (id) => id !== '6.1-arm64', byId('6.1-amd64'), 'arm64')?.id).toBe('7.2-arm64');
+		expect(kernelOnArch(kernels, () => true, byId('7.2-arm64'), 'amd64')?.id).toBe('7.2-amd64');
+		expect(kernelOnArch(kernels, (id) => id.endsWith('-amd64'), byId('6.1-amd64'), 'arm64')).toBeUndefined();
 	});
 
 	it('says when an event exists on one architecture only', () => {

@@ -53,3 +53,20 @@ export function onlyArch(kernels: readonly Kernel[], present: readonly string[])
 	if (availability.length < 2 || on.length !== 1) return null;
 	return { arch: on[0]!.arch, missing: availability.filter((a) => a.present.length === 0).map((a) => a.arch) };
 }
+
+/** A kernel's major.minor (`6.12.38+deb13-arm64` → 6.12), what two architectures' kernels of one version share. */
+const seriesOf = (release: string) => /^\d+\.\d+/.exec(release)?.[0] ?? release;
+
+/**
+ * The kernel to show when the reader switches to `arch`: the same series there when it has the
+ * event (6.1-amd64 → 6.1-arm64), else that architecture's newest that has it; undefined when none does.
+ */
+export function kernelOnArch<T extends Kernel & { release: string }>(kernels: readonly T[], has: (id: string) => boolean, current: T, arch: string): T | undefined {
+	const onArch = kernels.filter((k) => archOf(k) === arch && has(k.id));
+	return onArch.find((k) => seriesOf(k.release) === seriesOf(current.release)) ?? onArch.at(-1);
+}
+
+/** The kernels of `arch` as a mask of their positions in `kernels` (the event index's kernel bits). */
+export function archMask(kernels: readonly Kernel[], arch: string): number {
+	return kernels.reduce((mask, k, bit) => (archOf(k) === arch ? mask | (1 << bit) : mask), 0);
+}
