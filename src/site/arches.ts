@@ -55,7 +55,7 @@ export function onlyArch(kernels: readonly Kernel[], present: readonly string[])
 }
 
 /** A kernel's major.minor (`6.12.38+deb13-arm64` → 6.12), what two architectures' kernels of one version share. */
-const seriesOf = (release: string) => /^\d+\.\d+/.exec(release)?.[0] ?? release;
+export const seriesOf = (release: string) => /^\d+\.\d+/.exec(release)?.[0] ?? release;
 
 /**
  * The kernel to show when the reader switches to `arch`: the same series there when it has the

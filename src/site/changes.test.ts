@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { committedCatalog } from '../../tests/site/data.ts';
-import { eventVariants, fieldChanges, fieldsDiffer, kernelChanges } from './changes.ts';
+import { archOf } from './arches.ts';
+import { eventChangesByArch, eventVariants, fieldChanges, fieldsDiffer, kernelChanges } from './changes.ts';
 
 describe('changes between the committed kernels', () => {
 	const catalog = committedCatalog();
@@ -49,11 +50,38 @@ describe('changes between the committed kernels', () => {
 	});
 
 	it('starts a variant where only a value table changes: 7.2 dropped DCCP from inet_sock_set_state\'s protocols', () => {
-		const variants = eventVariants(catalog.versions('sock', 'inet_sock_set_state'));
+		const variants = eventVariants(catalog.versions('sock', 'inet_sock_set_state').filter((v) => archOf(v.kernel) === 'amd64'));
 		const last = variants.at(-1)!;
 		expect(last.kernels.map((k) => k.id)).toEqual(['7.2-amd64']);
 		expect(last.changes).toEqual([]);
 		expect(last.diff).toEqual([]);
 		expect(last.tables).toEqual([{ field: 'protocol', kind: 'changed', added: [], removed: ['IPPROTO_DCCP'], moved: [] }]);
+	});
+
+	it('follows each architecture along its own kernels, and compares arm64 with amd64 of the same series', () => {
+		const versions = catalog.versions('syscalls', 'sys_enter_openat');
+		const { arches, across } = eventChangesByArch(versions);
+		expect(arches.map((a) => a.arch)).toEqual(['amd64', 'arm64']);
+		for (const { arch, variants } of arches) expect(variants.flatMap((v) => v.kernels.map((k) => k.id)), arch).toEqual(versions.filter((v) => archOf(v.kernel) === arch).map((v) => v.kernel.id));
+		// Every arm64 kernel has its amd64 twin of the same series (no arm64 5.10 is captured yet, so none lacks one).
+		expect(across.map((d) => `${d.from.id}→${d.to.id}`)).toEqual(versions.filter((v) => archOf(v.kernel) === 'arm64').map((v) => `${v.kernel.id.replace('arm64', 'amd64')}→${v.kernel.id}`));
+		// A difference is exactly what fieldsDiffer and the value tables say, nothing else.
+		for (const d of across) {
+			const [a, b] = [catalog.event(d.from.id, 'syscalls', 'sys_enter_openat')!, catalog.event(d.to.id, 'syscalls', 'sys_enter_openat')!];
+			if (fieldsDiffer(a, b)) expect(d.variant?.changes.length, d.to.id).toBeGreaterThan(0);
+			else expect(d.variant?.changes ?? [], d.to.id).toEqual([]);
+		}
+	});
+
+	it("shows what learners trip over: arm64's clone swaps tls and child_tidptr, and 7.2-arm64's openat prints O_DIRECTORY and friends by other values", () => {
+		const clone = eventChangesByArch(catalog.versions('syscalls', 'sys_enter_clone')).across;
+		expect(clone.length).toBeGreaterThan(0);
+		for (const d of clone) {
+			const offsets = Object.fromEntries(d.variant!.changes.map((c) => [c.name, [c.before?.offset, c.after?.offset]]));
+			expect(offsets, d.to.id).toEqual({ tls: [48, 40], child_tidptr: [40, 48] });
+		}
+		const openat = eventChangesByArch(catalog.versions('syscalls', 'sys_enter_openat')).across.find((d) => d.to.id === '7.2-arm64')!;
+		expect(openat.variant?.changes).toEqual([]);
+		expect(openat.variant?.tables).toEqual([{ field: 'flags', kind: 'changed', added: [], removed: [], moved: ['O_DIRECT', 'O_LARGEFILE', 'O_DIRECTORY', 'O_NOFOLLOW'] }]);
 	});
 });
