@@ -102,11 +102,11 @@ export function eventVariants(versions: readonly { kernel: Provenance; event: Ev
 	return variants;
 }
 
-/** Where one architecture's copy of an event differs from the default architecture's copy on the same series. */
+/** Where one architecture's copies of an event differ from the default architecture's copies on the same series. */
 export interface ArchDifference {
-	/** The default architecture's kernel (6.12-amd64) and the other's (6.12-arm64). */
-	from: Provenance;
-	to: Provenance;
+	/** The default architecture's kernels (6.12-amd64, 7.2-amd64) and the other's of the same series (6.12-arm64, 7.2-arm64), in pairs. */
+	from: Provenance[];
+	to: Provenance[];
 	/** What differs, as a variant of `to` against `from`; null when fields and value tables are the same. */
 	variant: Variant | null;
 }
@@ -122,12 +122,22 @@ export function eventChangesByArch(versions: readonly { kernel: Provenance; even
 	const base = on(first);
 	return {
 		arches: [first, ...others].flatMap((arch) => (arch === undefined ? [] : [{ arch, variants: eventVariants(on(arch)) }])),
-		across: others.flatMap((arch) =>
-			on(arch).flatMap((v) => {
+		across: others.flatMap((arch) => {
+			const pairs = on(arch).flatMap((v) => {
 				const twin = base.find((b) => seriesOf(b.kernel.release) === seriesOf(v.kernel.release));
-				return twin ? [{ from: twin.kernel, to: v.kernel, variant: eventVariants([twin, v])[1] ?? null }] : [];
-			}),
-		),
+				return twin ? [{ from: [twin.kernel], to: [v.kernel], variant: eventVariants([twin, v])[1] ?? null }] : [];
+			});
+			// Series whose difference is the same (clone's swap on every arm64 kernel) are told once.
+			const same = (a: Variant | null, b: Variant | null) => JSON.stringify(a && [a.changes, a.diff, a.tables]) === JSON.stringify(b && [b.changes, b.diff, b.tables]);
+			return pairs.reduce<ArchDifference[]>((merged, pair) => {
+				const last = merged.at(-1);
+				if (last && same(last.variant, pair.variant)) {
+					last.from.push(...pair.from);
+					last.to.push(...pair.to);
+				} else merged.push(pair);
+				return merged;
+			}, []);
+		}),
 	};
 }
 
