@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listKernelIds, readProvenance, readSnapshot } from '../../src/data/store.ts';
 import { listVerifiedKernels, readVerifyResult } from '../../src/data/verify.ts';
 import { nearestKernel } from '../../src/lib/capture/nearest.ts';
-import { archOf, defaultKernel } from '../../src/site/arches.ts';
+import { archMask, archOf, defaultKernel } from '../../src/site/arches.ts';
 import { num, strings } from '../../src/site/i18n.ts';
 import { orderKernels } from '../../src/site/kernels.ts';
 import { shardOf } from '../../src/site/shards.ts';
@@ -236,7 +236,10 @@ describe('the site in Chromium', () => {
 	});
 
 	it('draws a few rows at build time; a search lists a whole page, and Show more continues from the drawn rows', async () => {
-		const total = (JSON.parse(readFileSync(join(siteDir, 'data', 'events.json'), 'utf8')) as { events: unknown[] }).events.length;
+		// The explorer lists amd64's events until the reader picks another architecture.
+		const index = JSON.parse(readFileSync(join(siteDir, 'data', 'events.json'), 'utf8')) as { kernels: { id: string; arch: string }[]; events: [number, string, number][] };
+		const total = index.events.filter(([, , kernels]) => kernels & archMask(index.kernels, 'amd64')).length;
+		expect(total).toBeLessThan(index.events.length);
 		// Without JavaScript: the drawn rows and every category, by link.
 		const still = await open('events/', { javaScriptEnabled: false });
 		const drawn = await still.locator('.finder-results > li').allTextContents();
