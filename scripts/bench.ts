@@ -39,7 +39,7 @@ import { buildSite } from '../tests/site/build.ts';
 import { readGuideDocs } from '../tests/site/guide-docs.ts';
 import { listKernelIds, readSnapshot, writeSnapshot } from '../src/data/store.ts';
 import { listVerifiedKernels, readVerifyResult, writeVerifyResult } from '../src/data/verify.ts';
-import { BUDGET, count, HOST_LIMITS, hostViolations, measureDist, measureFiles, PLANNED_KERNELS, size } from './lib/host-limits.ts';
+import { budgetLine, count, HOST_LIMITS, hostViolations, measureDist, measureFiles, PLANNED_KERNELS, size } from './lib/host-limits.ts';
 import { serveStatic } from '../tests/site/serve.ts';
 import { benchCapture } from './bench-capture.ts';
 import { benchMyKernel, benchMyKernelElsewhere } from './bench-my-kernel.ts';
@@ -136,10 +136,8 @@ await benchCapture();
 
 const figures = measureDist(dist);
 const kernels = loadCatalog().kernels;
-const within = (ok: boolean) => (ok ? 'within' : 'OVER');
 console.log(
-	`dist: ${size(figures.bytes)} in ${count(figures.files)} files with ${kernels.length} kernels ` +
-		`(budget for ${BUDGET.kernels}: ${size(BUDGET.bytes)}, ${count(BUDGET.files)} files: ${within(figures.bytes <= BUDGET.bytes && figures.files <= BUDGET.files)})`,
+	`dist: ${size(figures.bytes)} in ${count(figures.files)} files with ${kernels.length} kernels (${budgetLine(figures, kernels.length)})`,
 );
 console.log(`  ${[...figures.parts].sort((a, b) => b[1].bytes - a[1].bytes).slice(0, 6).map(([part, f]) => `${part} ${size(f.bytes)} / ${count(f.files)}`).join(' · ')}`);
 const violations = hostViolations(figures);
@@ -163,7 +161,7 @@ if (!values['no-growth'] && kernels.length > 1) {
 	const projected = { bytes: figures.bytes + more * growth.bytes, files: figures.files + more * growth.files, largest: figures.largest };
 	console.log(
 		`growth per kernel (${newest} added to the ${kernels.length - 1} before it): +${size(growth.bytes)}, +${count(growth.files)} files → ` +
-			`${PLANNED_KERNELS} kernels ≈ ${size(projected.bytes)} in ${count(projected.files)} files (${hostViolations(projected).join('; ') || `fits ${HOST_LIMITS.map((l) => l.host).join(' and ')}`})`,
+			`${PLANNED_KERNELS} kernels ≈ ${size(projected.bytes)} in ${count(projected.files)} files (${hostViolations(projected).join('; ') || `fits ${HOST_LIMITS.map((l) => l.host).join(' and ')}`}; ${budgetLine(projected, PLANNED_KERNELS)})`,
 	);
 }
 

@@ -3,7 +3,11 @@
  * (or of the running one), exactly the files the site's download holds. Run with --help for usage.
  */
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { machine } from 'node:os';
 import { join, resolve } from 'node:path';
+import { debianArchOf } from '../src/lib/capture/arch-names.ts';
+import { defaultKernel } from '../src/site/arches.ts';
+import { orderKernels } from '../src/site/kernels.ts';
 import { DataError, listKernelIds, readProvenance, readSnapshot } from '../src/data/store.ts';
 import { capturedOnFrom } from '../src/lib/generate/captured-on.ts';
 import { companionModule, readCompanionFiles } from '../src/lib/generate/companion-sync.ts';
@@ -58,6 +62,12 @@ Options:
 
 Relative paths are taken from the folder you run the command in.`;
 
+/** The newest captured kernel of this machine's architecture (7.2-amd64 here, not 7.2-arm64, which sorts last), else the default's. */
+function newestOfThisArch(dataDir: string, ids: readonly string[]): string {
+	const kernels = orderKernels(ids.map((id) => readProvenance(dataDir, id)));
+	return defaultKernel(kernels, () => true, debianArchOf(machine()) ?? machine())!.id;
+}
+
 function loadKernel(dataDir: string, id: string): Snapshot {
 	if (id === 'live') {
 		const captured = listKernelIds(dataDir);
@@ -68,7 +78,7 @@ function loadKernel(dataDir: string, id: string): Snapshot {
 			const showable = typed.every(showableInShell);
 			throw new UsageError(
 				`--kernel live (the default) reads the running kernel's tracefs and BTF, which needs root${showable ? `: run sudo npm run generate -- ${shellArguments(typed)}` : ''}` +
-					(captured.length && showable ? `; or generate for a captured kernel, which needs no root: npm run generate -- ${shellArguments([...again, '--kernel', captured.at(-1) as string])} (captured: ${captured.join(', ')})` : ''),
+					(captured.length && showable ? `; or generate for a captured kernel, which needs no root: npm run generate -- ${shellArguments([...again, '--kernel', newestOfThisArch(dataDir, captured)])} (captured: ${captured.join(', ')})` : ''),
 			);
 		}
 		try {

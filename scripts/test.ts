@@ -23,6 +23,7 @@ const SYSTEM_PACKAGES: Record<string, string> = {
 	bpftrace: 'bpftrace',
 	make: 'make',
 	'qemu-system-x86': 'qemu-system-x86_64',
+	'qemu-system-arm': 'qemu-system-aarch64',
 	'busybox-static': '/bin/busybox',
 	dash: 'dash',
 	mksh: 'mksh',

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { listKernelIds, readProvenance, readSnapshot } from '../src/data/store.ts';
 import { writeVerifyResult } from '../src/data/verify.ts';
 import { checksOf, VerifiedContextSchema, type VerifiedContext, type VerifyResult } from '../src/schemas/verify.ts';
+import { unverifiableReason } from './verify/kernel.ts';
 import { buildKernel, runKernel, type VerifyOptions } from './verify/run.ts';
 import { secondsLine } from './verify/results.ts';
 import { selectEvents, SelectionError } from './verify/select.ts';
@@ -68,8 +69,16 @@ async function main(): Promise<void> {
 	const dataDir = dataFolder(args.data, join(REPO, 'data'));
 	const known = listKernelIds(dataDir);
 	if (Boolean(args.all) === Boolean(args.kernel?.length)) throw new UsageError('give --kernel ID or --all (see --help)');
-	const ids = args.all ? known.filter((id) => readProvenance(dataDir, id).source.kind === 'debian') : args.kernel!;
-	for (const id of ids) if (!known.includes(id)) throw new UsageError(`no snapshot for kernel "${id}" in ${dataDir}; captured kernels: ${known.join(', ') || 'none'}`);
+	const requested = args.all ? known.filter((id) => readProvenance(dataDir, id).source.kind === 'debian') : args.kernel!;
+	for (const id of requested) if (!known.includes(id)) throw new UsageError(`no snapshot for kernel "${id}" in ${dataDir}; captured kernels: ${known.join(', ') || 'none'}`);
+	const unverifiable = new Map(requested.map((id) => [id, unverifiableReason(readProvenance(dataDir, id))]));
+	const ids = requested.filter((id) => unverifiable.get(id) === null);
+	for (const id of requested) {
+		const reason = unverifiable.get(id);
+		if (!reason) continue;
+		if (!args.all) throw new UsageError(`cannot verify ${id}: ${reason}`);
+		console.log(`skipping ${id}: ${reason}`);
+	}
 	if (ids.length === 0) throw new UsageError(`no captured Debian kernels in ${dataDir}; capture one with npm run capture -- --debian SUITE`);
 	// A pattern that names no event of some kernel is refused now, not after that kernel's build.
 	if (args.events !== undefined) for (const id of ids) selectEvents(args.events, readSnapshot(dataDir, id).events, id);

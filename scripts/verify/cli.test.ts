@@ -20,6 +20,7 @@ describe('npm run verify: arguments', () => {
 			[['--kernel', '6.1-amd64', '--frobnicate'], /^verify: Unknown option '--frobnicate'/],
 			[['--kernel', '6.1-amd64', '--events', 'syscalls:sys_enter_conect'], /^verify: --events: "syscalls:sys_enter_conect" matches no event of 6\.1-amd64\n/],
 			[['--kernel', '6.1-amd64', '--events', 'x;reboot'], /^verify: --events: "x;reboot" is not category:name/],
+			[['--kernel', '6.1-arm64'], /^verify: cannot verify 6\.1-arm64: it is an aarch64 kernel, and the loaders the VM runs are built for this machine \(x64\)/],
 		] as const) {
 			const run = verify(...args);
 			expect(run.status, args.join(' ')).toBe(1);

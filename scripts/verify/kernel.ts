@@ -34,6 +34,18 @@ function archOf(machine: string, id: string): ArchProfile {
 }
 
 /**
+ * Why this machine cannot verify a kernel, or null when it can. The VM runs load-all and the headline
+ * loaders, which are built with this machine's own cc (scripts/verify/build.ts), so only kernels of
+ * this machine's architecture can run them; cross-building them (for arm64 on x86_64) is issue 18.
+ */
+export function unverifiableReason(provenance: Provenance): string | null {
+	if (provenance.source.kind !== 'debian') return 'it was not captured from a Debian package, so there is no kernel package to boot';
+	const arch = Object.values(ARCHES).find((a) => a.unameMachine === provenance.arch);
+	if (arch?.kvmHostArch === process.arch) return null;
+	return `it is an ${provenance.arch} kernel, and the loaders the VM runs are built for this machine (${process.arch}); cross-building them is not done yet`;
+}
+
+/**
  * The packages the snapshot's kernel was unpacked from: its image package alone until Debian 13;
  * from 7.x on `linux-binary-*` holds only the image, and `linux-modules-<release>` and
  * `linux-base-<release>` come with it (see resolveKernelPackages).

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -86,6 +86,25 @@ describe('data store', () => {
 		expect(() => readSnapshot(dir, 'a-1')).toThrowError(DataError);
 		expect(() => readSnapshot(dir, 'a-1')).toThrow(/structs\.json: not valid JSON .*git checkout -- /);
 		expect(() => readSnapshot(dir, 'nope')).toThrow(/no snapshot for kernel "nope"; captured kernels: a-1/);
+	});
+
+	it('keeps the architecture in the id and the record in agreement', () => {
+		const dir = tempData();
+		const debian = (id: string, arch: string): Snapshot => ({
+			...snapshot(id, 0),
+			provenance: { ...snapshot(id, 0).provenance, arch, source: { kind: 'debian', suite: 'bookworm', package: 'linux-image-6.1.0-50-arm64-unsigned', version: '6.1.176-1' }, method: 'qemu-tcg' },
+		});
+		writeSnapshot(dir, debian('6.1-arm64', 'aarch64'));
+		expect(readSnapshot(dir, '6.1-arm64').provenance.arch).toBe('aarch64');
+		expect(() => writeSnapshot(dir, debian('6.1-amd64', 'aarch64'))).toThrow(/kernel id "6\.1-amd64" names amd64, whose kernels report uname -m x86_64, but this kernel reports aarch64/);
+		expect(() => writeSnapshot(dir, debian('6.1', 'aarch64'))).toThrow(/kernel id "6\.1" of a Debian arm64 kernel must end in -arm64/);
+		expect(() => writeSnapshot(dir, debian('6.1-riscv64', 'riscv64'))).toThrow(/a Debian package's kernel must be of amd64 \(x86_64\) or arm64 \(aarch64\), not riscv64/);
+		// A reader's kernel of another architecture keeps the id it was given.
+		writeSnapshot(dir, { ...snapshot('ubuntu-6.8-riscv64', 0), provenance: { ...snapshot('ubuntu-6.8-riscv64', 0).provenance, arch: 'riscv64' } });
+		expect(listKernelIds(dir)).toEqual(['6.1-arm64', 'ubuntu-6.8-riscv64']);
+		// A kernel file renamed to another id (here: another architecture) is refused by name.
+		renameSync(join(dir, 'kernels', '6.1-arm64.json'), join(dir, 'kernels', '6.1-amd64.json'));
+		expect(() => readSnapshot(dir, '6.1-amd64')).toThrow(/kernels\/6\.1-amd64\.json: holds kernel "6\.1-arm64", not "6\.1-amd64"/);
 	});
 
 	it('fails at once, naming the folder, for a data folder that cannot exist (under /proc)', () => {

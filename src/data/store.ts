@@ -112,9 +112,21 @@ export function listKernelIds(dataDir: string): string[] {
 		.sort();
 }
 
+/**
+ * A stored kernel file, checked to be the kernel its name says: the id, and the architecture it ends
+ * in, are what pages and the generator pick it by.
+ */
+function readKernelFile(kernelFile: string, id: string): z.output<typeof StoredKernelSchema> {
+	const stored = readJson(kernelFile, StoredKernelSchema);
+	if (stored.provenance.id !== id) {
+		throw new DataError(kernelFile, `holds kernel "${stored.provenance.id}", not "${id}": a kernel file is named by its id; rename it to ${stored.provenance.id}.json or restore it with git`);
+	}
+	return stored;
+}
+
 /** The provenance of one stored kernel, without unpacking its events. */
 export function readProvenance(dataDir: string, id: string): Provenance {
-	return readJson(paths(dataDir).kernel(id), StoredKernelSchema).provenance;
+	return readKernelFile(paths(dataDir).kernel(id), id).provenance;
 }
 
 /** Reads, unpacks and validates one kernel's snapshot. */
@@ -125,7 +137,7 @@ export function readSnapshot(dataDir: string, id: string): Snapshot {
 		const known = listKernelIds(dataDir);
 		throw new DataError(kernelFile, `no snapshot for kernel "${id}"; captured kernels: ${known.join(', ') || 'none'}`);
 	}
-	const stored = readJson(kernelFile, StoredKernelSchema);
+	const stored = readKernelFile(kernelFile, id);
 	// Each struct is checked where an event uses it, so an error names the kernel and the event too.
 	const structs = readJson(p.structPool, UncheckedStructPoolSchema);
 	const formatPools = new Map<string, Record<string, string>>();

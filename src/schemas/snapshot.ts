@@ -6,6 +6,7 @@
  * either end instead of rendering wrong. The packed on-disk layout lives in src/data/store.ts.
  */
 import { z } from 'zod';
+import { kernelArchProblem } from '../lib/capture/arch-names.ts';
 
 /*
  * Names the kernel produces, constrained to what it can produce. Every one of them reaches C, a shell
@@ -205,9 +206,13 @@ export type KernelSource = z.output<typeof KernelSourceSchema>;
 /** A kernel id: data/ file names and URLs, e.g. `6.1-amd64`. */
 export const KernelIdSchema = constrained('kernel id', /^[a-z0-9][a-z0-9._-]*$/, 'a kernel id (a-z, 0-9, . _ -; starting with a letter or digit)', 64);
 
-/** Where, when and how a snapshot was taken. */
+/**
+ * Where, when and how a snapshot was taken. The architecture is both in the id (`6.1-arm64`) and in
+ * `arch`; the two must agree (kernelArchProblem), since pages pick kernels by the one and the generator
+ * and the verifier by the other.
+ */
 export const ProvenanceSchema = z.strictObject({
-	/** Stable id used in data/ file names and URLs, e.g. `6.1-amd64`. */
+	/** Stable id used in data/ file names and URLs, e.g. `6.1-amd64`, `6.1-arm64`. */
 	id: KernelIdSchema,
 	/** `uname -r`, e.g. `6.1.0-37-amd64`, `6.12.117+deb13-amd64` (at most 64 characters, as in struct utsname). */
 	release: constrained('release', /^[A-Za-z0-9][A-Za-z0-9._+~-]*$/, 'a kernel release (letters, digits and . _ + ~ -)', 64),
@@ -224,6 +229,9 @@ export const ProvenanceSchema = z.strictObject({
 	syscallTracepoints: z.boolean(),
 	/** Modules that define trace events and were loaded for the capture, sorted. */
 	modulesLoaded: z.array(ModuleNameSchema),
+}).superRefine((provenance, ctx) => {
+	const problem = kernelArchProblem({ id: provenance.id, arch: provenance.arch, fromDebian: provenance.source.kind === 'debian' });
+	if (problem) ctx.addIssue({ code: 'custom', path: ['id'], message: problem });
 });
 export type Provenance = z.output<typeof ProvenanceSchema>;
 

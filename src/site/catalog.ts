@@ -4,6 +4,7 @@
  */
 import type { Event, Provenance, Snapshot } from '../schemas/snapshot.ts';
 import { compareEvents } from '../schemas/snapshot.ts';
+import { defaultKernel } from './arches.ts';
 import { orderKernels } from './kernels.ts';
 
 export interface CatalogEvent {
@@ -13,7 +14,7 @@ export interface CatalogEvent {
 	kernels: string[];
 	/** The module that provides the event on the newest kernel where it comes from one; null when always built in. */
 	module: string | null;
-	/** The kernel an event page shows first: the newest that has the event. */
+	/** The kernel an event page shows first: the newest amd64 kernel that has the event, else the newest of another architecture (arches.ts). */
 	defaultKernel: string;
 }
 
@@ -48,11 +49,11 @@ export function buildCatalog(snapshots: readonly Snapshot[]): Catalog {
 			byKey.set(key, event);
 			const entry = union.get(key) ?? { category: event.category, name: event.name, kernels: [], module: null, defaultKernel: id };
 			entry.kernels.push(id);
-			entry.defaultKernel = id;
 			if (event.origin.kind === 'module') entry.module = event.origin.module;
 			union.set(key, entry);
 		}
 	}
+	for (const entry of union.values()) entry.defaultKernel = defaultKernel(kernels, (id) => entry.kernels.includes(id))!.id;
 	const events = [...union.values()].sort(compareEvents);
 	const byCategory = new Map<string, Event[]>();
 	return {

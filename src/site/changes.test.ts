@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { committedCatalog } from '../../tests/site/data.ts';
-import { eventVariants, fieldChanges, fieldsDiffer, kernelChanges } from './changes.ts';
+import { archOf } from './arches.ts';
+import { eventChangesByArch, eventVariants, fieldChanges, fieldsDiffer, kernelChanges } from './changes.ts';
 
 describe('changes between the committed kernels', () => {
 	const catalog = committedCatalog();
@@ -49,11 +50,44 @@ describe('changes between the committed kernels', () => {
 	});
 
 	it('starts a variant where only a value table changes: 7.2 dropped DCCP from inet_sock_set_state\'s protocols', () => {
-		const variants = eventVariants(catalog.versions('sock', 'inet_sock_set_state'));
+		const variants = eventVariants(catalog.versions('sock', 'inet_sock_set_state').filter((v) => archOf(v.kernel) === 'amd64'));
 		const last = variants.at(-1)!;
 		expect(last.kernels.map((k) => k.id)).toEqual(['7.2-amd64']);
 		expect(last.changes).toEqual([]);
 		expect(last.diff).toEqual([]);
 		expect(last.tables).toEqual([{ field: 'protocol', kind: 'changed', added: [], removed: ['IPPROTO_DCCP'], moved: [] }]);
+	});
+
+	it('follows each architecture along its own kernels, and compares arm64 with amd64 of the same series', () => {
+		const versions = catalog.versions('syscalls', 'sys_enter_openat');
+		const { arches, across } = eventChangesByArch(versions);
+		expect(arches.map((a) => a.arch)).toEqual(['amd64', 'arm64']);
+		for (const { arch, variants } of arches) expect(variants.flatMap((v) => v.kernels.map((k) => k.id)), arch).toEqual(versions.filter((v) => archOf(v.kernel) === arch).map((v) => v.kernel.id));
+		// Every arm64 kernel is paired with its amd64 twin of the same series (no arm64 5.10 is captured yet, so none lacks one).
+		const pairs = across.flatMap((d) => d.to.map((to, i) => `${d.from[i]!.id}→${to.id}`));
+		expect(pairs).toEqual(versions.filter((v) => archOf(v.kernel) === 'arm64').map((v) => `${v.kernel.id.replace('arm64', 'amd64')}→${v.kernel.id}`));
+		// 6.1 and 6.12 are the same on both sides, told once; 7.2 differs.
+		expect(across.map((d) => [d.to.map((k) => k.id), d.variant === null])).toEqual([
+			[['6.1-arm64', '6.12-arm64'], true],
+			[['7.2-arm64'], false],
+		]);
+		// A difference is exactly what fieldsDiffer and the value tables say, nothing else.
+		for (const d of across) {
+			const [a, b] = [catalog.event(d.from[0]!.id, 'syscalls', 'sys_enter_openat')!, catalog.event(d.to[0]!.id, 'syscalls', 'sys_enter_openat')!];
+			if (fieldsDiffer(a, b)) expect(d.variant?.changes.length, d.to[0]!.id).toBeGreaterThan(0);
+			else expect(d.variant?.changes ?? [], d.to[0]!.id).toEqual([]);
+		}
+	});
+
+	it("shows what learners trip over: arm64's clone swaps tls and child_tidptr, and 7.2-arm64's openat prints O_DIRECTORY and friends by other values", () => {
+		// One difference, the same on every arm64 kernel.
+		const [clone, ...more] = eventChangesByArch(catalog.versions('syscalls', 'sys_enter_clone')).across;
+		expect(more).toEqual([]);
+		expect(clone!.to.map((k) => k.id)).toEqual(['6.1-arm64', '6.12-arm64', '7.2-arm64']);
+		const offsets = Object.fromEntries(clone!.variant!.changes.map((c) => [c.name, [c.before?.offset, c.after?.offset]]));
+		expect(offsets).toEqual({ tls: [48, 40], child_tidptr: [40, 48] });
+		const openat = eventChangesByArch(catalog.versions('syscalls', 'sys_enter_openat')).across.find((d) => d.to.some((k) => k.id === '7.2-arm64'))!;
+		expect(openat.variant?.changes).toEqual([]);
+		expect(openat.variant?.tables).toEqual([{ field: 'flags', kind: 'changed', added: [], removed: [], moved: ['O_DIRECT', 'O_LARGEFILE', 'O_DIRECTORY', 'O_NOFOLLOW'] }]);
 	});
 });

@@ -6,6 +6,7 @@ import { diffLines } from 'diff';
 import { decodeEvent } from '../lib/printfmt/decode.ts';
 import { tableChanges, type TableChange } from '../lib/printfmt/table-changes.ts';
 import type { Event, Field, Provenance } from '../schemas/snapshot.ts';
+import { archesOf, archOf, seriesOf } from './arches.ts';
 import { eventKey } from './catalog.ts';
 
 /** The parts of a field that matter to a program reading it. */
@@ -99,6 +100,45 @@ export function eventVariants(versions: readonly { kernel: Provenance; event: Ev
 		});
 	}
 	return variants;
+}
+
+/** Where one architecture's copies of an event differ from the default architecture's copies on the same series. */
+export interface ArchDifference {
+	/** The default architecture's kernels (6.12-amd64, 7.2-amd64) and the other's of the same series (6.12-arm64, 7.2-arm64), in pairs. */
+	from: Provenance[];
+	to: Provenance[];
+	/** What differs, as a variant of `to` against `from`; null when fields and value tables are the same. */
+	variant: Variant | null;
+}
+
+/**
+ * An event's changes on each architecture, each along its own kernels (amd64 first: comparing
+ * 6.1-arm64 with 6.1-amd64 and then 6.12-amd64 would zigzag), and, for every series captured on the
+ * default architecture and another, how the other's copy differs. `versions` is oldest first.
+ */
+export function eventChangesByArch(versions: readonly { kernel: Provenance; event: Event }[]): { arches: { arch: string; variants: Variant[] }[]; across: ArchDifference[] } {
+	const [first, ...others] = archesOf(versions.map((v) => v.kernel));
+	const on = (arch: string | undefined) => versions.filter((v) => archOf(v.kernel) === arch);
+	const base = on(first);
+	return {
+		arches: [first, ...others].flatMap((arch) => (arch === undefined ? [] : [{ arch, variants: eventVariants(on(arch)) }])),
+		across: others.flatMap((arch) => {
+			const pairs = on(arch).flatMap((v) => {
+				const twin = base.find((b) => seriesOf(b.kernel.release) === seriesOf(v.kernel.release));
+				return twin ? [{ from: [twin.kernel], to: [v.kernel], variant: eventVariants([twin, v])[1] ?? null }] : [];
+			});
+			// Series whose difference is the same (clone's swap on every arm64 kernel) are told once.
+			const same = (a: Variant | null, b: Variant | null) => JSON.stringify(a && [a.changes, a.diff, a.tables]) === JSON.stringify(b && [b.changes, b.diff, b.tables]);
+			return pairs.reduce<ArchDifference[]>((merged, pair) => {
+				const last = merged.at(-1);
+				if (last && same(last.variant, pair.variant)) {
+					last.from.push(...pair.from);
+					last.to.push(...pair.to);
+				} else merged.push(pair);
+				return merged;
+			}, []);
+		}),
+	};
 }
 
 export interface KernelChanges {

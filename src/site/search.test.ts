@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { committedCatalog } from '../../tests/site/data.ts';
 import { readGuideDocs } from '../../tests/site/guide-docs.ts';
+import { archMask } from './arches.ts';
 import { packEventIndex, unpackEventIndex } from './event-index.ts';
 import { featuredEvents } from './featured.ts';
 import { rankGuides } from './guide-search.ts';
@@ -59,6 +60,15 @@ describe('event and guide search over the committed kernels and guides', () => {
 		expect(modules.entries.every((e) => e.module !== null)).toBe(true);
 		expect(search('', { origin: 'builtin' }, 100_000).total + modules.total).toBe(index.entries.length);
 		expect(search('connect', { category: 'sunrpc' }, 100).entries.every((e) => e.category === 'sunrpc')).toBe(true);
+	});
+
+	it("filters by architecture: an amd64-only syscall is not among arm64's events, an arm64 one is", () => {
+		const onArm64 = search('sys_enter_open', { anyOf: archMask(index.kernels, 'arm64') }, 100_000).entries.map((e) => `${e.category}:${e.name}`);
+		expect(onArm64).toContain('syscalls:sys_enter_openat');
+		expect(onArm64).not.toContain('syscalls:sys_enter_open');
+		expect(names('sys_enter_open', 1)).toEqual(['syscalls:sys_enter_open']);
+		const arm64 = search('', { anyOf: archMask(index.kernels, 'arm64') }, 100_000);
+		expect(arm64.total).toBe(index.entries.filter((e) => index.kernels.some((k, bit) => k.arch === 'aarch64' && e.kernels & (1 << bit))).length);
 	});
 
 	it('answers an empty result for nonsense', () => {

@@ -16,6 +16,8 @@ export interface SearchFilters {
 	category?: string | undefined;
 	/** Position of a kernel in the index's kernel list. */
 	kernel?: number | undefined;
+	/** Kernels as a mask of index positions (an architecture's): events on any of them. */
+	anyOf?: number | undefined;
 	origin?: 'builtin' | 'module' | undefined;
 }
 
@@ -144,10 +146,11 @@ export function createEventSearch(entries: readonly IndexEntry[], signals: RankS
 	return (rawQuery, filters = {}, limit = 50) => {
 		const words = queryTerms(rawQuery).eventWords;
 		const query = words.join('_');
-		const filtered = Boolean(filters.category || filters.kernel !== undefined || filters.origin);
+		const filtered = Boolean(filters.category || filters.kernel !== undefined || filters.anyOf !== undefined || filters.origin);
 		const keep = (e: IndexEntry) =>
 			(!filters.category || e.category === filters.category) &&
 			(filters.kernel === undefined || Boolean(e.kernels & (1 << filters.kernel))) &&
+			(filters.anyOf === undefined || Boolean(e.kernels & filters.anyOf)) &&
 			(!filters.origin || (e.module === null) === (filters.origin === 'builtin'));
 		let candidates: number[] = [];
 		if (!rawQuery.trim()) {

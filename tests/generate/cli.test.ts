@@ -1,9 +1,10 @@
 /** `npm run generate`: what it writes, and its errors for names it does not know. */
 import { chmodSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { machine, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listKernelIds, readSnapshot } from '../../src/data/store.ts';
+import { listKernelIds, readProvenance, readSnapshot } from '../../src/data/store.ts';
+import { orderKernels } from '../../src/site/kernels.ts';
 import { capturedOnFrom, generateProject } from '../../src/lib/generate/index.ts';
 import type { Snapshot } from '../../src/schemas/snapshot.ts';
 import { REPO, run } from './harness.ts';
@@ -74,6 +75,9 @@ describe('npm run generate', () => {
 		// The suggested command for a captured kernel runs as that same user.
 		const suggested = /needs no root: npm run generate -- (.*) \(captured: /.exec(lines[0] ?? '')?.[1];
 		expect(suggested, r.stderr).toBeDefined();
+		// A kernel of this machine's architecture, the newest: what the reader's own machine is closest to.
+		const ids = listKernelIds(DATA).map((id) => readProvenance(DATA, id));
+		expect(suggested).toContain(`--kernel ${orderKernels(ids).filter((k) => k.arch === machine()).at(-1)!.id}`);
 		const again = await asNobody(...suggested!.split(' '));
 		expect(again.status, again.stderr).toBe(0);
 		expect(readdirSync(join(out, 'connect'))).toContain('sys_enter_connect.bpf.c');

@@ -12,6 +12,7 @@ import { dataDir } from '../../src/site/data.ts';
 import { DEFAULT_LANG, LANGS } from '../../src/site/i18n.ts';
 import { syscallFamily } from '../../src/site/related.ts';
 import type { Event } from '../../src/schemas/snapshot.ts';
+import { GUIDE_MACHINE } from '../../src/components/guide/data.ts';
 import { NEWER_LAYOUT } from '../../src/components/guide/presets.ts';
 import { HELLO, PROBES } from '../../src/components/guide/probes.ts';
 import { buildSite } from '../site/build.ts';
@@ -29,9 +30,11 @@ function writeGuideData(): string {
 	const source = dataDir();
 	const ids = listKernelIds(source);
 	const snapshots = ids.map((id) => readSnapshot(source, id));
-	const oldest = new Set(snapshots.reduce((a, b) => (a.provenance.release < b.provenance.release ? a : b)).events.map((e) => `${e.category}:${e.name}`));
+	// The guides' oldest and newest kernels are of their own architecture (GUIDE_MACHINE).
+	const guides = snapshots.filter((s) => s.provenance.arch === GUIDE_MACHINE);
+	const oldest = new Set(guides.reduce((a, b) => (a.provenance.release < b.provenance.release ? a : b)).events.map((e) => `${e.category}:${e.name}`));
 	const moduleCounts = new Map<string, number>();
-	for (const e of snapshots.at(-1)!.events) if (e.origin.kind === 'module') moduleCounts.set(e.origin.module, (moduleCounts.get(e.origin.module) ?? 0) + 1);
+	for (const e of guides.at(-1)!.events) if (e.origin.kind === 'module') moduleCounts.set(e.origin.module, (moduleCounts.get(e.origin.module) ?? 0) + 1);
 	const smallestModule = [...moduleCounts].sort(([a, x], [b, y]) => x - y || (a < b ? -1 : 1))[0]?.[0];
 	const keep = (e: Event) => {
 		if (e.category === 'sched' || e.category === 'raw_syscalls' || `${e.category}:${e.name}` === NEWER_LAYOUT.event) return true;

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { count, HOST_LIMITS, hostViolations, size, measureDist, missingRootFiles, type DistFigures } from '../../scripts/lib/host-limits.ts';
+import { budgetFor, budgetLine, count, HOST_LIMITS, hostViolations, size, measureDist, missingRootFiles, type DistFigures } from '../../scripts/lib/host-limits.ts';
 import { buildSite } from './build.ts';
 
 const REPO = resolve(import.meta.dirname, '../..');
@@ -27,8 +27,12 @@ describe('the full site on a free static host', () => {
 		if (dist) rmSync(dist, { recursive: true, force: true });
 	});
 
-	it('is within every host limit and has the pages a host serves for / and for a missing path', () => {
+	it('is within every host limit and its budget per kernel, and has the pages a host serves for / and for a missing path', () => {
 		expect(hostViolations(figures)).toEqual([]);
+		const kernels = (JSON.parse(readFileSync(join(dist, 'data', 'events.json'), 'utf8')) as { kernels: unknown[] }).kernels.length;
+		const budget = budgetFor(kernels);
+		expect(figures.bytes, budgetLine(figures, kernels)).toBeLessThanOrEqual(budget.bytes);
+		expect(figures.files, budgetLine(figures, kernels)).toBeLessThanOrEqual(budget.files);
 		expect(missingRootFiles(dist)).toEqual([]);
 		// Event pages share data shards instead of one JSON each: a few hundred files for thousands of events.
 		const events = JSON.parse(readFileSync(join(dist, 'data', 'events.json'), 'utf8')) as { events: unknown[] };
@@ -56,6 +60,14 @@ describe('npm run check:host', () => {
 			'Another: the site has 2 files, over its limit of 1',
 			'A third: 404.html is 3.0 kB, over its limit of 2.0 kB per file',
 		]);
+	});
+
+	it('holds a site to its budget per kernel, never past the tightest host limit', () => {
+		expect(budgetFor(4)).toEqual({ kernels: 4, bytes: 400e6, files: 15_000 });
+		expect(budgetFor(7)).toEqual({ kernels: 7, bytes: 700e6, files: 20_000 });
+		expect(budgetFor(12)).toEqual({ kernels: 12, bytes: 1e9, files: 20_000 });
+		expect(budgetLine({ bytes: 701e6, files: 100 }, 7)).toBe('budget for 7 kernels: 700.0 MB, 20,000 files (OVER)');
+		expect(budgetLine({ bytes: 500e6, files: 14_000 }, 7)).toBe('budget for 7 kernels: 700.0 MB, 20,000 files (within)');
 	});
 
 	it('fails when the site has no 404 page, and when there is no site', () => {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { listVerifiedKernels, readVerifyResult } from '../../src/data/verify.ts';
+import { defaultKernel } from '../../src/site/arches.ts';
 import { LANGS, strings, type Lang } from '../../src/site/i18n.ts';
 import { SEARCH_CASES } from '../../src/site/search-queries.ts';
 import { readGuideDocs } from './guide-docs.ts';
@@ -48,7 +49,8 @@ export function readingTests(site: () => Site): void {
 		await page.goto(site().server.url + path);
 		return page;
 	};
-	const newestKernel = () => (JSON.parse(readFileSync(join(site().siteDir, 'data', 'events.json'), 'utf8')) as { kernels: { id: string }[] }).kernels.at(-1)!.id;
+	/** The newest kernel of the default architecture (amd64), the one event pages open on. */
+	const newestKernel = () => defaultKernel((JSON.parse(readFileSync(join(site().siteDir, 'data', 'events.json'), 'utf8')) as { kernels: { id: string; arch: string }[] }).kernels)!.id;
 
 	describe('search lands where the query table says', () => {
 		it.each(WIDTHS)('in the search dialog at %i px, in both languages', async (width) => {

@@ -10,10 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listKernelIds, readProvenance } from '../../src/data/store.ts';
+import { listKernelIds, readProvenance, readSnapshot } from '../../src/data/store.ts';
 import { listVerifiedKernels, readVerifyResult } from '../../src/data/verify.ts';
 import { nearestKernel } from '../../src/lib/capture/nearest.ts';
+import { archMask, archOf, defaultKernel } from '../../src/site/arches.ts';
 import { num, strings } from '../../src/site/i18n.ts';
+import { orderKernels } from '../../src/site/kernels.ts';
 import { shardOf } from '../../src/site/shards.ts';
 import { readingTests } from './reading.ts';
 import { launchChromium } from './browser.ts';
@@ -151,6 +153,74 @@ describe('the site in Chromium', () => {
 		await again.close();
 	});
 
+	it('opens on amd64, switches to arm64 with its data, says when an event exists on amd64 only, and filters the explorer by architecture', async () => {
+		const en = strings('en');
+		const kernels = listKernelIds(data).map((id) => readProvenance(data, id));
+		const amd64 = defaultKernel(orderKernels(kernels))!;
+		expect(archOf(amd64)).toBe('amd64');
+		const arm64Kernels = kernels.filter((k) => archOf(k) === 'arm64');
+		expect(arm64Kernels.length, 'the fixture data must hold arm64 kernels').toBeGreaterThan(0);
+		const formatOf = (id: string, name: string) => readSnapshot(data, id).events.find((e) => e.category === 'syscalls' && e.name === name)?.format;
+		const visibleKernels = (page: Page) => page.locator('.kp-options .kp:visible').evaluateAll((kps) => kps.map((kp) => (kp as HTMLElement).dataset.kernel));
+		const step2 = (page: Page) => page.locator('#step-2').textContent();
+
+		const page = await open('en/events/syscalls/sys_enter_openat/');
+		await expect(page.locator('.kp-arch[aria-checked="true"] .kp-id').textContent()).resolves.toBe('amd64');
+		await expect(page.locator('.kp-options .kp[aria-checked="true"]').getAttribute('data-kernel')).resolves.toBe(amd64.id);
+		expect((await visibleKernels(page)).every((id) => id?.endsWith('-amd64'))).toBe(true);
+		await expect(step2(page)).resolves.toContain(amd64.release);
+		await expect(page.locator('.kp-only').count()).resolves.toBe(0);
+
+		// arm64: the same series there, its kernels listed, its own format file (release and event ID) in step 2.
+		await page.locator('.kp-arch[data-arch="arm64"]').click();
+		const arm64 = orderKernels(arm64Kernels).find((k) => k.release.split('.').slice(0, 2).join('.') === amd64.release.split('.').slice(0, 2).join('.')) ?? orderKernels(arm64Kernels).at(-1)!;
+		await urlMatches(page, new RegExp(`kernel=${arm64.id}`));
+		await page.waitForFunction((release) => document.querySelector('#step-2')?.textContent?.includes(release), arm64.release);
+		const onArm64 = formatOf(arm64.id, 'sys_enter_openat')!;
+		await expect(step2(page)).resolves.toContain(`ID: ${onArm64.id}`);
+		if (onArm64.id !== formatOf(amd64.id, 'sys_enter_openat')!.id) await expect(step2(page)).resolves.not.toContain(`ID: ${formatOf(amd64.id, 'sys_enter_openat')!.id}\n`);
+		await expect(page.locator('.kp-arch[aria-checked="true"] .kp-id').textContent()).resolves.toBe('arm64');
+		expect(await visibleKernels(page)).toEqual(orderKernels(arm64Kernels).map((k) => k.id));
+		// The generated program is for that kernel too.
+		await page.locator('#step-5').scrollIntoViewIfNeeded();
+		await page.waitForFunction(() => document.querySelectorAll('[data-step-files="5"] .code-file').length > 0);
+		await expect(page.locator('[data-step-files="5"]').textContent()).resolves.toContain(arm64.release);
+		// Back to amd64 by the keyboard, as in any radio group.
+		await page.locator('.kp-arch[data-arch="arm64"]').focus();
+		await page.keyboard.press('ArrowLeft');
+		await page.waitForFunction(() => document.querySelector('.kp-arch[aria-checked="true"]')?.getAttribute('data-arch') === 'amd64');
+		expect((await visibleKernels(page)).every((id) => id?.endsWith('-amd64'))).toBe(true);
+		expect((page as Page & { errors: string[] }).errors).toEqual([]);
+		await page.close();
+
+		// sys_enter_open: amd64 only, said in plain words from the data; arm64 cannot be picked.
+		const open64 = await open('en/events/syscalls/sys_enter_open/');
+		await expect(open64.locator('.kp-only').textContent()).resolves.toBe(en.eventOnlyOnArch('amd64', ['arm64'], arm64Kernels.length));
+		await expect(open64.locator('.kp-arch[data-arch="arm64"]').getAttribute('aria-disabled')).resolves.toBe('true');
+		await open64.locator('.kp-arch[data-arch="arm64"]').click({ force: true });
+		await open64.waitForTimeout(300);
+		expect(new URL(open64.url()).searchParams.get('kernel')).toBeNull();
+		await open64.close();
+
+		// The explorer lists amd64's events by default; arm64 has openat but no open.
+		const explorer = await open('en/events/?q=sys_enter_open');
+		const names = () => explorer.locator('.finder-results .ev-name').allTextContents();
+		await explorer.waitForFunction(() => document.querySelector('.finder-results .ev-name')?.textContent === 'sys_enter_open');
+		await expect(explorer.locator('select[name="arch"]').inputValue()).resolves.toBe('amd64');
+		await explorer.locator('select[name="arch"]').selectOption('arm64');
+		await urlMatches(explorer, /arch=arm64/);
+		await explorer.waitForFunction(() => document.querySelector('.finder-results .ev-name')?.textContent !== 'sys_enter_open');
+		expect(await names()).toContain('sys_enter_openat');
+		expect(await names()).not.toContain('sys_enter_open');
+		// Its kernel filter now offers arm64's kernels only, and its chips are arm64's.
+		const offered = await explorer.locator('select[name="kernel"] optgroup:not([disabled]) option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+		expect(offered).toEqual(orderKernels(arm64Kernels).map((k) => k.id));
+		const chipTitles = await explorer.locator('.finder-results .event-row').first().locator('.chip').evaluateAll((cs) => cs.map((c) => c.getAttribute('title')!.split(' ')[0]));
+		expect(chipTitles).toEqual(orderKernels(arm64Kernels).map((k) => k.id));
+		expect((explorer as Page & { errors: string[] }).errors).toEqual([]);
+		await explorer.close();
+	});
+
 	it('finds sched_process_exec from sched_proc and procexec in the explorer', async () => {
 		const page = await open('events/');
 		const box = page.locator('atlas-event-finder input[type="search"]');
@@ -166,7 +236,10 @@ describe('the site in Chromium', () => {
 	});
 
 	it('draws a few rows at build time; a search lists a whole page, and Show more continues from the drawn rows', async () => {
-		const total = (JSON.parse(readFileSync(join(siteDir, 'data', 'events.json'), 'utf8')) as { events: unknown[] }).events.length;
+		// The explorer lists amd64's events until the reader picks another architecture.
+		const index = JSON.parse(readFileSync(join(siteDir, 'data', 'events.json'), 'utf8')) as { kernels: { id: string; arch: string }[]; events: [number, string, number][] };
+		const total = index.events.filter(([, , kernels]) => kernels & archMask(index.kernels, 'amd64')).length;
+		expect(total).toBeLessThan(index.events.length);
 		// Without JavaScript: the drawn rows and every category, by link.
 		const still = await open('events/', { javaScriptEnabled: false });
 		const drawn = await still.locator('.finder-results > li').allTextContents();

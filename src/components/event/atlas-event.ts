@@ -67,6 +67,8 @@ export class AtlasEvent extends HTMLElement {
 					if ('problem' in zip) this.querySelector<HTMLInputElement>('input[name="programName"]:invalid')?.focus();
 					else saveFile(zip.name, zip.data as BlobPart, 'application/zip');
 				});
+			} else if (target.matches('.kp-arch[data-arch]:not([aria-disabled="true"])')) {
+				void this.runtime().then((r) => r.setArch(target.dataset.arch!));
 			} else if (target.matches('.kp[data-kernel]:not([aria-disabled="true"])')) {
 				void this.runtime().then((r) => r.setKernel(target.dataset.kernel!));
 			} else if (target.matches('a[data-kernel-link]')) {
@@ -76,11 +78,11 @@ export class AtlasEvent extends HTMLElement {
 			}
 		});
 
-		// Arrow keys move through the kernel picker, as in any radio group.
-		this.querySelector('.kp-options')?.addEventListener('keydown', (event) => {
+		// Arrow keys move through the architecture and kernel pickers, as in any radio group.
+		for (const group of this.querySelectorAll<HTMLElement>('.kp-arches, .kp-options')) group.addEventListener('keydown', (event) => {
 			const e = event as KeyboardEvent;
 			if (!['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown'].includes(e.key)) return;
-			const options = [...this.querySelectorAll<HTMLElement>('.kp:not([aria-disabled="true"])')];
+			const options = [...group.querySelectorAll<HTMLElement>('.kp:not([aria-disabled="true"]):not([hidden])')];
 			const i = options.indexOf(document.activeElement as HTMLElement);
 			const next = options[(i + (e.key === 'ArrowLeft' || e.key === 'ArrowUp' ? -1 : 1) + options.length) % options.length];
 			if (next) {

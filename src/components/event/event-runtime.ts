@@ -6,6 +6,7 @@
  * change, keeps kernel and options in the URL, and builds the project zip. It renders with the same
  * views as the build.
  */
+import { archOf, kernelOnArch } from '../../site/arches.ts';
 import { unpackEventData, type EventData, type PackedEventData } from '../../site/event-data.ts';
 import { defaultPlan, generate, generatorInput, portableContext, type Generated } from '../../site/generator-input.ts';
 import { createCodeHighlighter, escapeHtml, ISLAND_GRAMMARS, langOfFile, type Highlighter } from '../../site/highlight.ts';
@@ -101,10 +102,19 @@ export async function createRuntime(root: HTMLElement) {
 			kernelView({ lang, category, name, kernel, event, plan, portable: portableContext(source, kernel, event), highlightC: (c) => (highlighter ? highlighter.highlight(c, 'c') : escapeHtml(c)) }),
 		);
 		addCopyButtons(root.querySelector('[data-kernel-view]')!, t.copy);
-		for (const kp of root.querySelectorAll<HTMLElement>('.kp[data-kernel]')) {
+		// The architecture shown is the kernel's; only its kernels are listed (none are hidden on the my-kernel page, which has no architecture choice).
+		const arch = archOf(kernel);
+		const byArch = root.querySelector('.kp-arches') !== null;
+		for (const kp of root.querySelectorAll<HTMLElement>('.kp-arch')) {
+			const on = kp.dataset.arch === arch;
+			kp.setAttribute('aria-checked', String(on));
+			kp.tabIndex = on ? 0 : -1;
+		}
+		for (const kp of root.querySelectorAll<HTMLElement>('.kp-options .kp[data-kernel]')) {
 			const on = kp.dataset.kernel === kernel.id;
 			kp.setAttribute('aria-checked', String(on));
 			kp.tabIndex = on ? 0 : -1;
+			kp.hidden = byArch && kp.dataset.arch !== arch;
 		}
 		// Fields differ between kernels: keep the chosen ones that still exist.
 		const names = new Set(event.format.fields.map((f) => f.name));
@@ -264,6 +274,11 @@ export async function createRuntime(root: HTMLElement) {
 			renderKernel();
 			renderCode();
 			writeUrl();
+		},
+		/** Shows the same series on another architecture when it has the event, else that architecture's newest that does. */
+		async setArch(arch: string): Promise<void> {
+			const next = kernelOnArch(data.kernels, (id) => data.event(name, id) !== undefined, kernel, arch);
+			if (next) await this.setKernel(next.id);
 		},
 		readForm(since?: number, target?: EventTarget | null): void {
 			// Typing an event name to add is not a change yet.

@@ -2,6 +2,7 @@
  * The browser side of EventFinder.astro: loads the event index, searches on every keystroke and
  * filter change, and keeps the query and filters in the URL (explorer only) so a link reopens them.
  */
+import { archMask } from '../../site/arches.ts';
 import { hasMore, nextShown, type FinderPaging } from '../../site/finder-paging.ts';
 import { toHtml } from '../../site/html.ts';
 import { strings } from '../../site/i18n.ts';
@@ -9,6 +10,9 @@ import type { SearchFilters } from '../../site/search.ts';
 import { createUrls } from '../../site/urls.ts';
 import { eventRows } from '../../site/views/event-list.ts';
 import { loadEventSearch } from '../search/event-search.ts';
+
+/** The filters the explorer keeps in its URL. */
+const FILTERS = ['category', 'arch', 'kernel', 'origin'];
 
 /** `more`: the reader started it with "Show more" under the rows the build drew. */
 export function createFinder(root: HTMLElement, start: { more: boolean } = { more: false }): void {
@@ -41,14 +45,25 @@ export function createFinder(root: HTMLElement, start: { more: boolean } = { mor
 
 	// Restore query and filters from the URL (explorer links carry them); without one in the URL, keep what the reader typed while this code loaded.
 	const params = new URLSearchParams(location.search);
+	// The architecture select lists its kernels only; a kernel picked (or in the link) brings its architecture.
+	const archSelect = select('arch');
+	const showArch = () => {
+		if (!kernelSelect || !archSelect) return;
+		for (const group of kernelSelect.querySelectorAll('optgroup')) group.hidden = group.disabled = group.dataset.arch !== archSelect.value;
+		if (kernelSelect.selectedOptions[0]?.parentElement instanceof HTMLOptGroupElement && kernelSelect.selectedOptions[0].parentElement.disabled) kernelSelect.value = '';
+	};
 	if (withFilters) {
 		if (params.has('q')) input.value = params.get('q')!;
-		for (const name of ['category', 'kernel', 'origin']) {
+		for (const name of FILTERS) {
 			const s = select(name);
 			const value = params.get(name);
 			if (s && value && [...s.options].some((o) => o.value === value)) s.value = value;
 		}
+		const kernelArch = kernelSelect?.selectedOptions[0]?.dataset.arch;
+		if (archSelect && kernelArch) archSelect.value = kernelArch;
+		showArch();
 	}
+	const defaultArch = archSelect?.options[0]?.value;
 
 	const loaded = loadEventSearch(urls.eventIndex());
 	const run = async () => {
@@ -59,9 +74,11 @@ export function createFinder(root: HTMLElement, start: { more: boolean } = { mor
 		const started = performance.now();
 		const kernel = kernelId ? index.kernels.findIndex((k) => k.id === kernelId) : -1;
 		const origin = select('origin')?.value;
+		const arch = archSelect?.value;
 		const filters: SearchFilters = {
 			category: select('category')?.value || undefined,
 			kernel: kernel >= 0 ? kernel : undefined,
+			anyOf: arch && !ownSearch ? archMask(index.kernels, arch) : undefined,
 			origin: origin === 'builtin' || origin === 'module' ? origin : undefined,
 		};
 		const query = input.value;
@@ -80,7 +97,7 @@ export function createFinder(root: HTMLElement, start: { more: boolean } = { mor
 			allLink.href = `${urls.explorer(lang)}?${new URLSearchParams({ q: query.trim() })}`;
 			allLink.textContent = `${hasMore(result.entries.length, result.total) ? t.homeAllResults(result.total, query.trim()) : allLink.dataset.label} →`;
 		}
-		list.innerHTML = toHtml(eventRows(result.entries, { lang, urls, kernels: index.kernels, ...(ownSearch ? { href: (e) => urls.myKernelEvent(lang, e) } : {}) }));
+		list.innerHTML = toHtml(eventRows(result.entries, { lang, urls, kernels: index.kernels, arch, ...(ownSearch ? { href: (e) => urls.myKernelEvent(lang, e) } : {}) }));
 		// Exposed for the benchmark (npm run bench): the cost of one search and redraw.
 		root.dataset.searchMs = (performance.now() - started).toFixed(2);
 		if (status) status.textContent = t.explorerShowing(result.entries.length, result.total);
@@ -88,9 +105,9 @@ export function createFinder(root: HTMLElement, start: { more: boolean } = { mor
 		if (withFilters) {
 			const next = new URLSearchParams();
 			if (query.trim()) next.set('q', query.trim());
-			for (const name of ['category', 'kernel', 'origin']) {
+			for (const name of FILTERS) {
 				const value = select(name)?.value;
-				if (value) next.set(name, value);
+				if (value && !(name === 'arch' && value === defaultArch)) next.set(name, value);
 			}
 			const search = next.toString();
 			history.replaceState(null, '', search ? `?${search}` : location.pathname);
@@ -103,6 +120,7 @@ export function createFinder(root: HTMLElement, start: { more: boolean } = { mor
 	input.addEventListener('input', rerun);
 	// Only the filters: the box's own change event fires on blur, which would redraw the list under a click.
 	form.addEventListener('change', (event) => {
+		if (event.target === archSelect) showArch();
 		if (event.target instanceof HTMLSelectElement) rerun();
 	});
 	const showMore = () => {
@@ -118,6 +136,6 @@ export function createFinder(root: HTMLElement, start: { more: boolean } = { mor
 		}
 	});
 	// A shared explorer link, or text typed or a filter picked while this code was loading.
-	if ((withFilters && params.size > 0) || input.value.trim() || [...form.querySelectorAll('select')].some((s) => s.value)) rerun();
+	if ((withFilters && params.size > 0) || input.value.trim() || [...form.querySelectorAll('select')].some((s) => s.value && !(s === archSelect && s.value === defaultArch))) rerun();
 	else if (start.more) showMore();
 }

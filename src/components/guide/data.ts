@@ -11,10 +11,25 @@ import { decodeEvent } from '../../lib/printfmt/decode.ts';
 import type { ContextStruct, Event, Provenance } from '../../schemas/snapshot.ts';
 import { parseEventRef } from './frontmatter.ts';
 
-/** The kernel a guide shows: the one asked for, or the newest captured. */
+/**
+ * The machine the guides' commands are run on and their code is tested on (`uname -m`): what a guide
+ * shows of "the newest kernel" or "the oldest kernel" is of this architecture, never an arm64 kernel
+ * whose syscall events an x86_64 reader does not have.
+ */
+export const GUIDE_MACHINE = 'x86_64';
+
+/** The captured kernels of the guides' architecture, oldest first. */
+export function guideKernels(): Provenance[] {
+	const { kernels } = loadCatalog();
+	const own = kernels.filter((k) => k.arch === GUIDE_MACHINE);
+	if (own.length === 0) throw new Error(`the guides show ${GUIDE_MACHINE} kernels, and data/ holds none; captured: ${kernels.map((k) => `${k.id} (${k.arch})`).join(', ')}`);
+	return own;
+}
+
+/** The kernel a guide shows: the one asked for, or the newest captured of the guides' architecture. */
 export function guideKernel(requested?: string): Provenance {
 	const { kernels } = loadCatalog();
-	if (requested === undefined) return kernels[kernels.length - 1]!;
+	if (requested === undefined) return guideKernels().at(-1)!;
 	const kernel = kernels.find((k) => k.id === requested);
 	if (!kernel) throw new Error(`a guide asks for kernel "${requested}", which data/ does not hold; captured: ${kernels.map((k) => k.id).join(', ')}`);
 	return kernel;

@@ -55,10 +55,22 @@ function seriesIndex({ major, minor }: KernelVersion): number {
 	return index;
 }
 
-/** The captured kernel nearest to a pasted `uname -r`. */
+/**
+ * The machine (`uname -m`) a pasted text names, or null: `uname -a` ends in it, and Debian, Fedora and
+ * RHEL releases carry it (`6.12.48+deb13-cloud-arm64`, `5.14.0-362.el9.x86_64`).
+ */
+function pastedMachine(pasted: string): string | null {
+	const text = pasted.slice(0, 500);
+	if (/(?:^|[\s.+_-])(?:aarch64|arm64)(?=$|[\s.+_-])/.test(text)) return 'aarch64';
+	if (/(?:^|[\s.+_-])(?:x86_64|amd64)(?=$|[\s.+_-])/.test(text)) return 'x86_64';
+	return null;
+}
+
+/** The captured kernel nearest to a pasted `uname -r`: in the same series, one of the pasted architecture first. */
 export function nearestKernel(pasted: string, kernels: readonly CapturedKernel[]): Nearest {
 	const parsed = parseRelease(pasted);
 	if (!parsed) return { ok: false, problem: 'no-version' };
+	const machine = pastedMachine(pasted);
 	const candidates = kernels.flatMap((kernel) => {
 		const theirs = parseRelease(kernel.release);
 		return theirs ? [{ kernel, version: theirs.version }] : [];
@@ -71,10 +83,11 @@ export function nearestKernel(pasted: string, kernels: readonly CapturedKernel[]
 			...c,
 			sameRelease: c.kernel.release === parsed.release,
 			apart: Math.abs(seriesIndex(c.version) - at),
+			otherArch: machine !== null && c.kernel.arch !== machine,
 			older: seriesIndex(c.version) < at || (seriesIndex(c.version) === at && (c.version.patch ?? 0) <= (yours.patch ?? 0)),
 			patchApart: Math.abs((c.version.patch ?? 0) - (yours.patch ?? 0)),
 		}))
-		.sort((a, b) => Number(b.sameRelease) - Number(a.sameRelease) || a.apart - b.apart || Number(b.older) - Number(a.older) || a.patchApart - b.patchApart || (a.kernel.id < b.kernel.id ? -1 : 1));
+		.sort((a, b) => Number(b.sameRelease) - Number(a.sameRelease) || a.apart - b.apart || Number(a.otherArch) - Number(b.otherArch) || Number(b.older) - Number(a.older) || a.patchApart - b.patchApart || (a.kernel.id < b.kernel.id ? -1 : 1));
 	const best = ranked[0]!;
 	const relation = best.sameRelease ? 'same-release' : best.apart === 0 ? 'same-series' : best.older ? 'older' : 'newer';
 	return { ok: true, yours, release: parsed.release, kernel: best.kernel, relation, releasesApart: best.apart };

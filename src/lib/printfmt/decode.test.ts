@@ -115,6 +115,15 @@ describe('the parts', () => {
 		]);
 	});
 
+	it("reads GNU's `a ?: b`, a unless it is 0 (arm64's kvm:kvm_sys_access)", () => {
+		const sysAccess = event('6.1-arm64', 'kvm:kvm_sys_access');
+		const [, name] = parsePrintFmt(sysAccess.format.printFmt).args;
+		expect(name).toMatchObject({ k: 'binary', op: '?:', left: { k: 'member', name: 'name' }, right: { k: 'str', value: 'UNKN' } });
+		expect(decodeEvent(sysAccess.format).unread.filter((u) => u.category === 'syntax')).toEqual([]);
+		expect(evaluateConstant(parsePrintFmt('"%d", 0 ?: 7').args[0] as never)).toEqual({ ok: true, value: 7n });
+		expect(evaluateConstant(parsePrintFmt('"%d", 3 ?: 7').args[0] as never)).toEqual({ ok: true, value: 3n });
+	});
+
 	it('refuses what is not a print fmt, naming where, and bounds nesting and size', () => {
 		expect(() => parsePrintFmt('REC->a')).toThrow(PrintFmtError);
 		expect(() => parsePrintFmt('"%d", (REC->a')).toThrow(/expected "\)" at the end/);

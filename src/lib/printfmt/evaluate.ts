@@ -57,6 +57,7 @@ export function evaluateConstant(e: Expr): Constant {
 			// && and || short-circuit as in C, so `0 && x` is a constant whatever x is.
 			if (e.op === '&&' && left.value === 0n) return { ok: true, value: 0n };
 			if (e.op === '||' && left.value !== 0n) return { ok: true, value: 1n };
+			if (e.op === '?:' && left.value !== 0n) return left;
 			const right = evaluateConstant(e.right);
 			if (!right.ok) return right;
 			return binary(e.op, left.value, right.value);
@@ -79,6 +80,8 @@ function binary(op: string, a: bigint, b: bigint): Constant {
 	const ok = (value: bigint): Constant => ({ ok: true, value: wrap(value) });
 	const bool = (value: boolean): Constant => ({ ok: true, value: value ? 1n : 0n });
 	switch (op) {
+		case '?:':
+			return ok(b); // `a ?: b` with a = 0
 		case '+':
 			return ok(a + b);
 		case '-':

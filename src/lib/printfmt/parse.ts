@@ -237,9 +237,16 @@ class Parser {
 		let result = test;
 		if (this.atOp('?')) {
 			this.i++;
-			const then = this.conditional();
-			this.expectOp(':');
-			result = { k: 'ternary', test, then, else: this.conditional() };
+			if (this.atOp(':')) {
+				// GNU `a ?: b`, `a` unless it is 0 (arm64's kvm_sys_access prints `REC->name ?: "UNKN"`): a binary
+				// `?:`, since a ternary that shares `a` as test and result doubles the tree's walks at each level.
+				this.i++;
+				result = { k: 'binary', op: '?:', left: test, right: this.conditional() };
+			} else {
+				const then = this.conditional();
+				this.expectOp(':');
+				result = { k: 'ternary', test, then, else: this.conditional() };
+			}
 		}
 		this.depth--;
 		return result;
