@@ -61,9 +61,7 @@ total=$(cat /verify/batches/* | wc -l)
 say "step load-all: $total objects"
 done_count=0
 for batch in /verify/batches/*; do
-	# Programs stay attached until the VM is switched off: a detach waits for an RCU grace period
-	# under a global mutex, one after another, and was most of this loop's time (see load-all.c).
-	/verify/load-all --per-program --keep-attached --btf /tmp/vmlinux.btf $(cat "$batch") >>$OUT/verify/load.jsonl 2>>$OUT/verify/load.stderr
+	/verify/load-all --per-program --btf /tmp/vmlinux.btf $(cat "$batch") >>$OUT/verify/load.jsonl 2>>$OUT/verify/load.stderr
 	done_count=$((done_count + $(wc -l <"$batch")))
 	say "step loaded and attached $done_count of $total objects ($(wc -l <$OUT/verify/load.jsonl) programs)"
 done

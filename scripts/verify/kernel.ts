@@ -116,13 +116,12 @@ export async function runPayload(
 	payload: string,
 	workDir: string,
 	onProgress: (msg: string) => void,
-	memoryMiB?: number,
 ): Promise<{ outDir: string; method: 'qemu-tcg' | 'qemu-kvm'; seconds: number; modulesFailed: { module: string; reason: string }[] }> {
 	const { initrd, loadOrder } = await stageInitramfs({ busybox: k.busybox, release: k.release, modulesDir: k.modulesDir, modules: k.modules, load: modules, extra: payload }, workDir);
 	onProgress(`initramfs: ${loadOrder.length} modules to load, ${(statSync(initrd).size / 1e6).toFixed(0)} MB`);
 	const disk = join(workDir, 'result.img');
 	const started = performance.now();
-	const { accel, done, failed } = await runVm(k.arch, undefined, k.kernel, initrd, disk, onProgress, memoryMiB);
+	const { accel, done, failed } = await runVm(k.arch, undefined, k.kernel, initrd, disk, onProgress);
 	const seconds = (performance.now() - started) / 1000;
 	const outDir = join(workDir, 'out');
 	unpackResult(disk, done, outDir);

@@ -26,12 +26,6 @@ import { kernelBtfFromImage } from './vmlinux.ts';
 const HERE = dirname(fileURLToPath(import.meta.url));
 /** Objects per load-all process in the guest (each holds up to UNITY_BATCH programs): a progress line each, and a crash loses only one batch. */
 const BATCH = 4;
-/**
- * Guest memory: every program stays attached, with its maps, until the VM is switched off
- * (guest.sh). Summed over each object's maps, 6.12's 18,136 programs hold 4.3 GB (ring buffers of
- * 256 KiB, paired syscalls' pending-argument hash maps); the host gives only what the guest touches.
- */
-const VM_MEMORY_MIB = 8192;
 
 export interface VerifyOptions {
 	dataDir: string;
@@ -182,7 +176,7 @@ export async function runKernel(b: KernelBuild, opts: VerifyOptions): Promise<Ve
 		if (marks.headline === undefined && (headline || loading)) marks.headline = since(vmStarted);
 		if (marks.load === undefined && loading) marks.load = since(vmStarted);
 		progress(msg);
-	}, VM_MEMORY_MIB);
+	});
 	const vmSeconds = since(vmStarted);
 	const out = join(vm.outDir, 'verify');
 

@@ -4,19 +4,13 @@
  * objects in one process (much faster than one loader process per object), and gives every program
  * its own verdict even when an object holds hundreds of them.
  *
- *   load-all [--btf FILE] [--no-attach | --keep-attached] [--per-program] OBJECT.bpf.o...
+ *   load-all [--btf FILE] [--no-attach] [--per-program] OBJECT.bpf.o...
  *   load-all --hold TRACEFS
  *
  * --btf names a copy of /sys/kernel/btf/vmlinux for CO-RE relocation: libbpf reads the kernel's BTF
  * once per object, and sysfs hands it out a page per read() call, which is most of the time otherwise.
  * --no-attach stops after the verifier: detaching a tracepoint's last program waits for RCU grace
  * periods under a global mutex (tens of milliseconds each), so attaching is the slow part.
- * --keep-attached leaves every program attached: once the objects are done, a child process keeps
- * the links and sleeps, and load-all exits. Detaching a program from a tracepoint waits for an RCU
- * grace period under a global mutex, one detach after another — 8 to 20 ms each under emulation,
- * most of the verification VM's time — and says nothing about the program. The VM is switched off
- * after, and the programs and their maps stay in its memory until then (a ring buffer of 256 KiB
- * each: give the VM room).
  * --per-program prints a line per program instead of one per object.
  * --hold opens a disabled perf event on every tracepoint TRACEFS lists and then waits forever: while
  * a tracepoint has one, attaching and detaching a program there only adds and removes it from a list
@@ -45,7 +39,6 @@
 #include <time.h>
 #include <unistd.h>
 #include <linux/perf_event.h>
-#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <bpf/libbpf.h>
@@ -79,16 +72,6 @@ static int collect(enum libbpf_print_level level, const char *format, va_list ar
 	log_len += n;
 	log_buf[log_len] = '\0';
 	return 0;
-}
-
-/* A warning of load-all's own, kept with libbpf's. */
-static void warn(const char *format, ...)
-{
-	va_list args;
-
-	va_start(args, format);
-	collect(LIBBPF_WARN, format, args);
-	va_end(args);
 }
 
 static void clear_log(void)
@@ -157,7 +140,6 @@ static double attach_seconds;
 
 static const char *btf_path;
 static int attach = 1;
-static int keep_attached;
 static int per_program;
 
 static void fail(struct verdict *v, const char *stage, int err)
@@ -195,71 +177,6 @@ static int culprit(struct verdict *v, int n)
 			return i;
 	}
 	return -1;
-}
-
-/* The id tracefs gives the tracepoint `category/name`, or -1 with errno set. */
-static long long tracepoint_id(const char *event)
-{
-	static const char *const roots[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
-	char path[4096];
-	long long id = -1;
-	size_t r;
-
-	for (r = 0; r < sizeof(roots) / sizeof(roots[0]); r++) {
-		FILE *f;
-
-		snprintf(path, sizeof(path), "%s/events/%s/id", roots[r], event);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		if (fscanf(f, "%lld", &id) != 1)
-			id = -1;
-		fclose(f);
-		break;
-	}
-	if (id < 0)
-		errno = ENOENT;
-	return id;
-}
-
-/*
- * What bpf_program__attach does for a tp/ or tracepoint/ program (a perf event on the tracepoint
- * on CPU 0, the program attached to it, enabled), then the event disabled again: the attach has
- * been judged, and every enabled event on a CPU is taken off and put back each time another is
- * installed there, which kept programs (--keep-attached) would make slower with each one.
- */
-static struct bpf_link *attach_quiet(struct bpf_program *prog)
-{
-	struct perf_event_attr attr = { .type = PERF_TYPE_TRACEPOINT, .size = sizeof(attr) };
-	const char *event = strchr(bpf_program__section_name(prog), '/');
-	struct bpf_link *link;
-	long long id;
-	int pfd, err;
-
-	if (!event) {
-		errno = EINVAL;
-		return NULL;
-	}
-	id = tracepoint_id(event + 1);
-	if (id < 0) {
-		err = errno;
-		warn("libbpf: prog '%s': no tracepoint %s: %s\n", bpf_program__name(prog), event + 1, strerror(err));
-		errno = err;
-		return NULL;
-	}
-	attr.config = id;
-	pfd = syscall(__NR_perf_event_open, &attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
-	if (pfd < 0)
-		return NULL;
-	link = bpf_program__attach_perf_event(prog, pfd);
-	if (!link) {
-		err = errno;
-		close(pfd);
-		errno = err;
-		return NULL;
-	}
-	ioctl(pfd, PERF_EVENT_IOC_DISABLE, 0);
-	return link;
 }
 
 /* Programs attached at once before they are all detached. */
@@ -348,24 +265,21 @@ static int load_pending(const char *path, struct verdict *v, int n, int only)
 	bpf_object__for_each_program(prog, obj) {
 		if (bpf_program__autoload(prog) && attach) {
 			clear_log();
-			links[i] = keep_attached ? attach_quiet(prog) : bpf_program__attach(prog);
+			links[i] = bpf_program__attach(prog);
 			if (!links[i]) {
 				fail(&v[i++], "attach", -errno);
 				continue;
 			}
 			/* A link holds two files (perf event, link): detach now and then, not all at the end. */
-			if (!keep_attached && ++attached % LINKS_AT_ONCE == 0)
+			if (++attached % LINKS_AT_ONCE == 0)
 				destroy_links(links, i + 1);
 		}
 		if (bpf_program__autoload(prog))
 			v[i].state = PASSED;
 		i++;
 	}
-	/* Kept links are left to the process: neither they nor the array are freed before it exits. */
-	if (!keep_attached) {
-		destroy_links(links, n);
-		free(links);
-	}
+	destroy_links(links, n);
+	free(links);
 	attach_seconds += now() - attach_started;
 	bpf_object__close(obj);
 	return 0;
@@ -463,24 +377,6 @@ static int hold(const char *tracefs)
 }
 
 /*
- * --keep-attached: a child inherits every link's files and sleeps until the VM is switched off; the
- * parent returns, so the caller goes on as if the links were gone. Its output is flushed first, and
- * the child lets go of stdout and stderr, so nothing waits for their end.
- */
-static void keep_links(void)
-{
-	fflush(stdout);
-	fflush(stderr);
-	if (fork() != 0)
-		return;
-	close(STDIN_FILENO);
-	close(STDOUT_FILENO);
-	close(STDERR_FILENO);
-	for (;;)
-		pause();
-}
-
-/*
  * Thousands of files: --hold keeps one per tracepoint, and an object of 200 programs has a file per
  * program and per map (three each, paired with sys_exit), more than the usual 1024.
  */
@@ -509,8 +405,6 @@ int main(int argc, char **argv)
 			btf_path = argv[++i];
 		else if (strcmp(argv[i], "--no-attach") == 0)
 			attach = 0;
-		else if (strcmp(argv[i], "--keep-attached") == 0)
-			keep_attached = 1;
 		else if (strcmp(argv[i], "--per-program") == 0)
 			per_program = 1;
 		else
@@ -518,7 +412,5 @@ int main(int argc, char **argv)
 	}
 	for (; i < argc; i++)
 		load_object(argv[i]);
-	if (keep_attached)
-		keep_links();
 	return 0;
 }

@@ -7,7 +7,7 @@
  * Exactly the two planted events must fail, each with the tool's own words; every other one must
  * load and attach, the rejected program's object-mates included.
  */
-import { readdirSync, readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,11 +28,6 @@ const REJECTED = 45;
 let units: Unit[];
 let built: BuiltProgram[];
 let outcomes: Map<string, Outcome>;
-/** The same objects through load-all --keep-attached, as the verification VM runs it. */
-let keptOutcomes: Map<string, Outcome>;
-/** Tracepoint programs attached by the process load-all --keep-attached left behind, as bpftool lists them. */
-let keptAttached: { pid: number; prog_id: number; tracepoint: string }[];
-let keeper: number | undefined;
 
 /** Adds `line` as the first statement of the program's tracepoint handler. */
 function plant(unit: Unit, line: string): void {
@@ -59,28 +54,10 @@ beforeAll(async () => {
 
 	const loader = await buildLoadAll(join(work, 'tools'));
 	const objects = [...new Set(built.flatMap((b) => (b.object ? [b.object] : [])))];
-	const verdicts = async (args: string[]) => {
-		const r = await run(loader, [...args, ...objects]);
-		const lines = indexLoadLines(parseLoadLines(r.stdout));
-		return new Map(built.map((b) => [b.key, b.failure ?? programOutcome(b.object!, b.functions, lines, r.stderr)]));
-	};
-	outcomes = await verdicts(['--per-program']);
-	keptOutcomes = await verdicts(['--per-program', '--keep-attached']);
-	// The process that keeps the links: the only other one running this loader.
-	keeper = readdirSync('/proc').filter((p) => /^\d+$/.test(p)).map(Number).find((pid) => {
-		try {
-			return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] === loader;
-		} catch {
-			return false;
-		}
-	});
-	const listed = JSON.parse((await run('bpftool', ['perf', 'list', '-j'])).stdout || '[]') as { pid: number; prog_id: number; tracepoint?: string }[];
-	keptAttached = listed.filter((l) => l.pid === keeper && l.tracepoint).map((l) => ({ pid: l.pid, prog_id: l.prog_id, tracepoint: l.tracepoint! }));
+	const r = await run(loader, ['--per-program', ...objects]);
+	const lines = indexLoadLines(parseLoadLines(r.stdout));
+	outcomes = new Map(built.map((b) => [b.key, b.failure ?? programOutcome(b.object!, b.functions, lines, r.stderr)]));
 }, 10 * 60_000);
-
-afterAll(() => {
-	if (keeper) process.kill(keeper, 'SIGKILL');
-});
 
 describe('a batch with a program that does not compile and one the verifier rejects', () => {
 	it('compiles the programs many to an object', () => {
@@ -113,14 +90,5 @@ describe('a batch with a program that does not compile and one the verifier reje
 		const others = [...outcomes].filter(([key]) => key !== units[NOT_COMPILING]!.key && key !== units[REJECTED]!.key);
 		expect(others).toHaveLength(SIZE - 2);
 		expect(others.filter(([, o]) => o !== 'passed')).toEqual([]);
-	});
-
-	it('with --keep-attached, gives every program the same verdict and leaves the passed ones attached in a process that outlives load-all', () => {
-		expect([...keptOutcomes]).toEqual([...outcomes]);
-		expect(keeper).toBeDefined();
-		// One attachment per SEC function of each program that passed, on the tracepoint its section names.
-		const expected = built.filter((b) => outcomes.get(b.key) === 'passed').flatMap((b) => b.functions);
-		expect(keptAttached).toHaveLength(expected.length);
-		expect(keptAttached.filter((a) => !expected.some((f) => f.endsWith(a.tracepoint)))).toEqual([]);
 	});
 });
