@@ -199,9 +199,6 @@ function channelPlan(modules: Map<string, KernelModule>, modulesDir: string, loa
 	return loadPlan(modules, CHANNEL_MODULES.filter((name) => modules.has(name))).filter((m) => !loaded.has(m.name));
 }
 
-/** Guest memory: the capture's modules and initramfs, and the verification's programs loaded a batch at a time, fit easily. */
-const VM_MEMORY_MIB = 2048;
-
 export async function runVm(arch: ArchProfile, forced: Accel | undefined, kernel: string, initrd: string, disk: string, progress: (msg: string) => void) {
 	let failed: Array<{ module: string; reason: string }> = [];
 	let loaded = 0;
@@ -219,7 +216,6 @@ export async function runVm(arch: ArchProfile, forced: Accel | undefined, kernel
 			kernel,
 			initrd,
 			disk,
-			memoryMiB: VM_MEMORY_MIB,
 			consoleLog: join(dirname(disk), `console-${accel}.log`),
 			// Under KVM init speaks within seconds; a KVM that cannot run guests here should cost little.
 			firstMessageTimeoutMs: accel === 'kvm' ? 30_000 : 120_000,

@@ -17,8 +17,6 @@ export interface BootSpec {
 	initrd: string;
 	/** Raw disk image that appears as /dev/vda in the guest. */
 	disk: string;
-	/** Guest memory in MiB (the host gives only what the guest touches). */
-	memoryMiB: number;
 	/** Where the whole console is written (`\r` stripped). */
 	consoleLog: string;
 	/**
@@ -69,7 +67,7 @@ export function boot(spec: BootSpec): Promise<Extract<InitMessage, { kind: 'done
 	const args = [
 		'-accel', spec.accel,
 		...spec.arch.machineArgs[spec.accel],
-		'-m', `${spec.memoryMiB}M`,
+		'-m', '2G',
 		'-smp', '1',
 		'-display', 'none',
 		'-monitor', 'none',
